@@ -1,0 +1,1 @@
+"""Emulated-API sandbox."""

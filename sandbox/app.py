@@ -1,0 +1,108 @@
+"""build_app(settings) -> Starlette: every API found in specs/, reachable by prefix or real Host."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
+
+from sandbox.runtime import errors
+from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.clock import Clock
+from sandbox.runtime.credentials import Credentials
+from sandbox.runtime.errors import Problem, problem_json
+from sandbox.runtime.package import ApiPackage
+from sandbox.settings import Settings
+from sandbox.spec.loader import SpecError, load_specs, load_yaml
+
+
+class Sandbox:
+    """The ASGI core: picks the API by the Host header of the real service, else by path prefix."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock(settings.now, frozen=settings.frozen)
+        self.credentials = Credentials()
+        self.apis: list[ApiRuntime] = []
+        for doc in load_specs(settings.specs_dir):
+            meta = doc.meta
+            if "api" not in meta or "handlers" not in meta:
+                raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
+            package: ApiPackage = importlib.import_module(meta["handlers"]).package
+            fixture = self._fixture(meta.get("fixture"))
+            api = ApiRuntime(
+                doc,
+                package,
+                fixture,
+                seed=settings.seed,
+                clock=self.clock,
+                credentials=self.credentials,
+                strict=settings.strict,
+            )
+            api.sandbox = self
+            self.apis.append(api)
+        self.by_host = {host: api for api in self.apis for host in api.hosts}
+        self.by_prefix = sorted(self.apis, key=lambda a: -len(a.prefix))
+
+    def _fixture(self, name: str | None) -> dict:
+        if not name:
+            return {}
+        path: Path = self.settings.fixtures_dir / name
+        return load_yaml(path) or {}
+
+    def api(self, name: str) -> ApiRuntime:
+        return next(a for a in self.apis if a.name == name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        path: str = scope["path"]
+        host_header = request.headers.get("host", "")
+        host = host_header.rsplit(":", 1)[0].lower() if not host_header.startswith("[") else host_header
+        scheme = request.headers.get("x-forwarded-proto") or scope.get("scheme", "http")
+        api = self.by_host.get(host)
+        if api is not None:
+            response = await api.handle(request, path, f"{scheme}://{host_header}")
+        else:
+            for api in self.by_prefix:
+                if path == api.prefix or path.startswith(api.prefix + "/"):
+                    base = f"{scheme}://{host_header}{scope.get('root_path', '')}{api.prefix}"
+                    response = await api.handle(request, path[len(api.prefix) :] or "/", base)
+                    break
+            else:
+                response = self._outside(request, path)
+        await response(scope, receive, send)
+
+    def _outside(self, request: Request, path: str) -> Response:
+        if path == "/" and request.method == "GET":
+            return Response(orjson.dumps(self.index()), media_type="application/json")
+        prefixes = ", ".join(a.prefix for a in self.apis)
+        return problem_json(Problem(404, errors.UNKNOWN_PATH, f"No API at {path}; the APIs live under {prefixes}"))
+
+    def index(self) -> dict:
+        return {
+            "sandbox": "API sandbox",
+            "apis": [
+                {
+                    "api": api.name,
+                    "title": api.title,
+                    "prefix": api.prefix,
+                    "hosts": api.hosts,
+                    "spec": f"/__sandbox/specs/{api.name}",
+                    "operations": len(api.operations),
+                }
+                for api in self.apis
+            ],
+        }
+
+
+def build_app(settings: Settings | None = None) -> Starlette:
+    sandbox = Sandbox(settings or Settings.from_env())
+    app = Starlette(routes=[Mount("", app=sandbox)])
+    app.state.sandbox = sandbox
+    return app

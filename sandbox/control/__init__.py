@@ -1,0 +1,59 @@
+"""The /__sandbox control plane: clock and specs (described in specs/sandbox.yaml)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import yaml
+
+from sandbox.runtime.clock import parse_instant
+from sandbox.runtime.context import Reply, RequestContext
+from sandbox.runtime.errors import ApiError
+from sandbox.runtime.package import ApiPackage
+
+package = ApiPackage()
+
+
+def _clock_state(ctx: RequestContext) -> dict:
+    clock = ctx.api.clock_for(ctx.tenant)
+    return {"now": clock.now().isoformat(), "frozen": clock.frozen}
+
+
+@package.handler("getClock")
+def get_clock(ctx: RequestContext) -> dict:
+    return _clock_state(ctx)
+
+
+@package.handler("setClock")
+def set_clock(ctx: RequestContext) -> dict:
+    clock = ctx.api.clock_for(ctx.tenant)
+    body = ctx.body
+    if "now" in body:
+        clock.set(parse_instant(body["now"]), frozen=body.get("frozen"))
+    elif "frozen" in body:
+        clock.set(clock.now(), frozen=body["frozen"])
+    if "advanceSeconds" in body:
+        clock.advance(timedelta(seconds=body["advanceSeconds"]))
+    return _clock_state(ctx)
+
+
+@package.handler("resetClock")
+def reset_clock(ctx: RequestContext) -> dict:
+    ctx.api.clock_for(ctx.tenant).reset()
+    return _clock_state(ctx)
+
+
+@package.handler("listSpecs")
+def list_specs(ctx: RequestContext) -> dict:
+    return ctx.api.sandbox.index()
+
+
+@package.handler("getSpec")
+def get_spec(ctx: RequestContext) -> Reply:
+    name = ctx.params["api"]
+    api = next((a for a in ctx.api.sandbox.apis if a.name == name), None)
+    if api is None:
+        raise ApiError(404, detail=f"No API named {name!r}")
+    if ctx.media_type == "application/json":
+        return Reply(api.doc.raw)
+    return Reply(yaml.safe_dump(api.doc.raw, sort_keys=False, allow_unicode=True), media_type="application/yaml")

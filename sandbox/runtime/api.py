@@ -1,0 +1,274 @@
+"""One emulated API at run time: the way of a request through its spec, auth and handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.runtime import errors
+from sandbox.runtime.clock import Clock
+from sandbox.runtime.context import Reply, RequestContext
+from sandbox.runtime.credentials import Credentials
+from sandbox.runtime.errors import ApiError, Problem, Violation
+from sandbox.runtime.package import ApiPackage
+from sandbox.spec.generate import generate_response
+from sandbox.spec.loader import SpecDocument
+from sandbox.spec.negotiate import negotiate
+from sandbox.spec.operations import Operation, compile_operations, is_json_media_type
+from sandbox.spec.router import Router
+from sandbox.spec.validate import coerce, violations
+
+log = logging.getLogger("sandbox")
+
+DEMO_TENANT = "demo"
+
+
+class ApiRuntime:
+    def __init__(
+        self,
+        doc: SpecDocument,
+        package: ApiPackage,
+        fixture: dict,
+        *,
+        seed: str,
+        clock: Clock,
+        credentials: Credentials,
+        strict: bool,
+    ) -> None:
+        meta = doc.meta
+        self.doc = doc
+        self.name: str = meta["api"]
+        self.prefix: str = meta.get("prefix", "/" + self.name).rstrip("/")
+        self.hosts: list[str] = [h.lower() for h in meta.get("hosts", [])]
+        self.title: str = doc.raw.get("info", {}).get("title", self.name)
+        self.unacceptable_status: int = int(meta.get("unacceptable-status", 406))
+        self.request_id_header: str | None = meta.get("request-id-header")
+        self.package = package
+        self.fixture = fixture
+        self.seed = seed
+        self.strict = strict
+        self.credentials = credentials
+        self._clock = clock
+        self._worlds: dict[str, Any] = {}
+        self.operations = compile_operations(doc, self.name)
+        self.router = Router(self.operations)
+        self.security_schemes: dict[str, dict] = doc.raw.get("components", {}).get("securitySchemes", {})
+        for scheme, secret in (fixture.get("demo_credentials") or {}).items():
+            credentials.add(self.name, scheme, str(secret), DEMO_TENANT)
+
+    # -- per-tenant state ------------------------------------------------------------------
+    def clock_for(self, tenant: str) -> Clock:
+        return self._clock
+
+    def world_for(self, tenant: str) -> Any:
+        world = self._worlds.get(tenant)
+        if world is None:
+            if self.package.create_world is None:
+                raise RuntimeError(f"{self.name} has no world")
+            world = self._worlds[tenant] = self.package.create_world(self.seed, tenant, self.fixture)
+        return world
+
+    # -- the way of a request --------------------------------------------------------------
+    async def handle(self, request: Request, path: str, base_url: str) -> Response:
+        request_id = None
+        if self.request_id_header:
+            request_id = request.headers.get(self.request_id_header) or str(uuid.uuid4())
+        try:
+            response = await self._handle(request, path, base_url)
+        except ApiError as exc:
+            response = self.package.render_error(exc.problem)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.url.path)
+            response = self.package.render_error(
+                Problem(500, errors.SERVER_ERROR, "The sandbox failed on this request; see its log.")
+            )
+        if request_id:
+            response.headers[self.request_id_header] = request_id
+        return response
+
+    async def _handle(self, request: Request, path: str, base_url: str) -> Response:
+        match = self.router.match(request.method, path)
+        if match.operation is None:
+            if match.allowed:
+                raise ApiError(
+                    405,
+                    errors.METHOD_NOT_ALLOWED,
+                    f"{request.method} is not allowed here; allowed: {', '.join(match.allowed)}",
+                    headers={"Allow": ", ".join(match.allowed)},
+                )
+            raise ApiError(404, errors.UNKNOWN_PATH, f"No operation at {path}")
+        op = match.operation
+        tenant = self._authenticate(op, request)
+        params = self._parameters(op, request, match.path_params)
+        body = await self._body(op, request)
+        media_type = negotiate(request.headers.get("accept"), op.produces)
+        if op.produces and media_type is None:
+            raise ApiError(
+                self.unacceptable_status,
+                errors.NOT_ACCEPTABLE,
+                f"Accept {request.headers.get('accept')!r} names none of: {', '.join(op.produces)}",
+            )
+        ctx = RequestContext(
+            request=request,
+            operation=op,
+            api=self,
+            tenant=tenant,
+            params=params,
+            body=body,
+            media_type=media_type,
+            base_url=base_url,
+        )
+        handler = self.package.handlers.get(op.operation_id)
+        if handler is not None:
+            reply = await ApiPackage.call(handler, ctx)
+        else:
+            reply = generate_response(self.doc, op, media_type, seed=f"{self.seed}:{tenant}", path=path)
+        return self._respond(op, reply, media_type)
+
+    def _authenticate(self, op: Operation, request: Request) -> str:
+        if not op.security:
+            return DEMO_TENANT
+        presented = False
+        for requirement in op.security:
+            tenant = None
+            for scheme_name in requirement:
+                secret = self._secret(scheme_name, request)
+                presented = presented or secret is not None
+                owner = secret and self.credentials.tenant_for(self.name, scheme_name, secret)
+                if not owner or (tenant and owner != tenant):
+                    tenant = None
+                    break
+                tenant = owner
+            if tenant or not requirement:
+                return tenant or DEMO_TENANT
+        if presented:
+            raise ApiError(401, errors.INVALID_CREDENTIALS, "The credentials are not valid for this operation")
+        raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
+
+    def _secret(self, scheme_name: str, request: Request) -> str | None:
+        scheme = self.security_schemes.get(scheme_name, {})
+        if scheme.get("type") == "apiKey":
+            source = {
+                "header": request.headers,
+                "query": request.query_params,
+                "cookie": request.cookies,
+            }[scheme["in"]]
+            return source.get(scheme["name"]) or None
+        return None
+
+    def _parameters(self, op: Operation, request: Request, path_params: dict[str, str]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        found: list[Violation] = []
+        for param in op.parameters:
+            raw: str | list[str] | None
+            if param.location == "path":
+                raw = path_params.get(param.name)
+            elif param.location == "query":
+                many = request.query_params.getlist(param.name)
+                raw = (many if len(many) > 1 else many[0]) if many else None
+            elif param.location == "header":
+                raw = request.headers.get(param.name)
+            else:
+                raw = request.cookies.get(param.name)
+            if raw is None:
+                if param.required:
+                    found.append(Violation(param.name, "required", "is required"))
+                continue
+            value = param.coerce(raw)
+            if param.validator is not None:
+                found.extend(violations(param.validator, value, param.name))
+            values[param.name] = value
+        if found:
+            raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid parameters", violations=found)
+        return values
+
+    async def _body(self, op: Operation, request: Request) -> Any:
+        if op.body is None:
+            return None
+        raw = await request.body()
+        if not raw:
+            if op.body.required:
+                raise ApiError(
+                    400,
+                    errors.INVALID_REQUEST,
+                    "The request body is missing",
+                    violations=[Violation("body", "required", "is required")],
+                )
+            return None
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type not in op.body.validators:
+            raise ApiError(
+                415,
+                errors.UNSUPPORTED_MEDIA_TYPE,
+                f"Content-Type {content_type or '(none)'!r} is not one of: {', '.join(op.body.validators)}",
+            )
+        body = self._parse_body(content_type, raw)
+        validator = op.body.validators[content_type]
+        if validator is not None:
+            found = violations(validator, body, "")
+            if found:
+                raise ApiError(400, errors.INVALID_REQUEST, "The request body is invalid", violations=found)
+        return body
+
+    @staticmethod
+    def _parse_body(content_type: str, raw: bytes) -> Any:
+        if is_json_media_type(content_type):
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise ApiError(
+                    400,
+                    errors.INVALID_REQUEST,
+                    "The request body is not valid JSON",
+                    violations=[Violation("body", "json", f"is not valid JSON: {exc}")],
+                ) from exc
+        if content_type == "application/x-www-form-urlencoded":
+            return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        return raw
+
+    def _respond(self, op: Operation, reply: Reply, negotiated: str | None) -> Response:
+        media_type = reply.media_type or negotiated
+        body = reply.body
+        is_raw = isinstance(body, bytes | str)
+        if self.strict:
+            self._check_reply(op, reply, media_type)
+        if body is None and reply.status in (204, 304):
+            content = b""
+        elif is_raw:
+            content = body.encode() if isinstance(body, str) else body
+        else:
+            content = orjson.dumps(body)
+        return Response(content, status_code=reply.status, media_type=media_type, headers=reply.headers)
+
+    def _check_reply(self, op: Operation, reply: Reply, media_type: str | None) -> None:
+        spec = op.response(reply.status)
+        if spec is None:
+            self._strict_failure(op, [Violation("status", "documented", f"{reply.status} is not documented")])
+        if not spec.content:
+            return
+        if media_type not in spec.content:
+            self._strict_failure(
+                op, [Violation("Content-Type", "documented", f"{media_type} is not documented")]
+            )
+        validator = spec.content[media_type]
+        if validator is not None and not isinstance(reply.body, bytes | str):
+            found = violations(validator, reply.body, "body")
+            if found:
+                self._strict_failure(op, found)
+
+    @staticmethod
+    def _strict_failure(op: Operation, found: list[Violation]) -> None:
+        log.error("strict mode: %s answered against its spec: %s", op.operation_id, found)
+        raise ApiError(
+            500,
+            errors.SERVER_ERROR,
+            f"Strict mode: the sandbox's answer to {op.operation_id} breaks the spec",
+            violations=found,
+        )
+

@@ -1,0 +1,48 @@
+"""The sandbox clock: every time rule reads it, tests move or freeze it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant; a value without offset is taken as UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Clock:
+    """Real time shifted by an offset, or frozen at one instant."""
+
+    def __init__(self, now: datetime | None = None, frozen: bool = False) -> None:
+        self._offset = timedelta(0)
+        self._frozen_at: datetime | None = None
+        if now is not None:
+            self.set(now, frozen=frozen)
+        elif frozen:
+            self._frozen_at = datetime.now(UTC)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def now(self) -> datetime:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return datetime.now(UTC) + self._offset
+
+    def set(self, now: datetime, frozen: bool | None = None) -> None:
+        freeze = self.frozen if frozen is None else frozen
+        if freeze:
+            self._frozen_at = now
+            self._offset = timedelta(0)
+        else:
+            self._frozen_at = None
+            self._offset = now - datetime.now(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self.now() + delta)
+
+    def reset(self) -> None:
+        self._offset = timedelta(0)
+        self._frozen_at = None

@@ -1,0 +1,93 @@
+"""Problems: what went wrong with a request, before any API decides how to show it.
+
+The engine and the handlers raise `ApiError`; each API's error renderer turns the `Problem`
+into that API's own error body (NBB's problem+json, Informat's `{message, errors}`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import orjson
+from starlette.responses import Response
+
+# Kinds of problem the engine itself detects; handlers may use their own kinds too.
+UNKNOWN_PATH = "unknown_path"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+MISSING_CREDENTIALS = "missing_credentials"
+INVALID_CREDENTIALS = "invalid_credentials"
+FORBIDDEN = "forbidden"
+INVALID_REQUEST = "invalid_request"
+NOT_ACCEPTABLE = "not_acceptable"
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+NOT_FOUND = "not_found"
+RATE_LIMITED = "rate_limited"
+SERVER_ERROR = "server_error"
+
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    410: "Gone",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule of one input field: `field` names it as the client sent it."""
+
+    field: str
+    rule: str
+    message: str
+
+
+@dataclass
+class Problem:
+    status: int
+    kind: str
+    detail: str = ""
+    title: str = ""
+    violations: list[Violation] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            self.title = REASONS.get(self.status, "Error")
+
+
+class ApiError(Exception):
+    """Raised anywhere in the way of a request; rendered by the API's error renderer."""
+
+    def __init__(self, status: int, kind: str = "", detail: str = "", **extra) -> None:
+        super().__init__(detail or kind)
+        self.problem = Problem(status=status, kind=kind or _default_kind(status), detail=detail, **extra)
+
+
+def _default_kind(status: int) -> str:
+    return {400: INVALID_REQUEST, 404: NOT_FOUND, 429: RATE_LIMITED}.get(status, f"http_{status}")
+
+
+def problem_json(problem: Problem) -> Response:
+    """The default renderer: RFC 9457 problem details, violations listed field by field."""
+    body: dict = {"type": "about:blank", "title": problem.title, "status": problem.status}
+    if problem.detail:
+        body["detail"] = problem.detail
+    if problem.violations:
+        body["violations"] = [
+            {"field": v.field, "rule": v.rule, "message": v.message} for v in problem.violations
+        ]
+    return Response(
+        orjson.dumps(body),
+        status_code=problem.status,
+        media_type="application/problem+json",
+        headers=problem.headers,
+    )

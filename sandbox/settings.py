@@ -1,0 +1,54 @@
+"""One typed settings object, from CLI flags and SANDBOX_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from pathlib import Path
+
+from sandbox.runtime.clock import parse_instant
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    """Specs and fixtures: inside the installed wheel, or beside the package in a checkout."""
+    bundled = _PACKAGE / "_data" / name
+    return bundled if bundled.is_dir() else _PACKAGE.parent / name
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed: str = "sandbox"
+    now: datetime | None = None  # the clock starts here; None: real time
+    frozen: bool = False  # the clock stands still at `now`
+    strict: bool = False  # validate every response against its spec before sending it
+    specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))
+    fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """SANDBOX_<FIELD> variables, then explicit overrides (CLI flags) on top."""
+        environ = os.environ if environ is None else environ
+        converters = {
+            "port": int,
+            "now": parse_instant,
+            "frozen": _flag,
+            "strict": _flag,
+            "specs_dir": Path,
+            "fixtures_dir": Path,
+        }
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"SANDBOX_{f.name.upper()}")
+            if raw not in (None, ""):
+                values[f.name] = converters.get(f.name, str)(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)

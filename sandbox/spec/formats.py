@@ -1,0 +1,100 @@
+"""String formats the specs may name, each with the message a client sees when it fails.
+
+Identifier formats use python-stdnum, so check digits are judged by a well-kept library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+
+from jsonschema import FormatChecker
+from stdnum import iban
+from stdnum.be import nn as be_nn
+from stdnum.be import vat as be_vat
+
+_DIGITS10 = re.compile(r"[01]\d{9}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_enterprise_number(value: str) -> bool:
+    """A Belgian enterprise (KBO/BCE) number as the services take it: 10 digits, mod-97 check."""
+    return bool(_DIGITS10.fullmatch(value)) and be_vat.is_valid(value)
+
+
+def _is_date(value: str) -> bool:
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date_time(value: str) -> bool:
+    if "T" not in value.upper():
+        return False
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None
+
+
+def _is_time(value: str) -> bool:
+    try:
+        time.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_uri(value: str) -> bool:
+    parts = urlsplit(value)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
+
+
+def _is_uuid(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", value))
+
+
+def _is_iban(value: str) -> bool:
+    return value == value.strip() and iban.is_valid(value)
+
+
+def _is_be_vat(value: str) -> bool:
+    return value.upper().startswith("BE") and be_vat.is_valid(value)
+
+
+# name -> (check, what a valid value looks like)
+FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "date": (_is_date, "a calendar date YYYY-MM-DD"),
+    "date-time": (_is_date_time, "an RFC 3339 date-time with offset, e.g. 2024-01-31T12:00:00Z"),
+    "time": (_is_time, "a time HH:MM[:SS]"),
+    "uri": (_is_uri, "an absolute URI"),
+    "uuid": (_is_uuid, "a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+    "be-enterprise-number": (
+        is_enterprise_number,
+        "a Belgian enterprise number: 10 digits, no dots or BE prefix, valid mod-97 check digits",
+    ),
+    "be-vat": (_is_be_vat, "a Belgian VAT number BE0123456749 with valid check digits"),
+    "be-national-number": (be_nn.is_valid, "a Belgian national register number with valid check digits"),
+    "iban": (_is_iban, "an IBAN with valid check digits"),
+}
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    for name, (check, _) in FORMATS.items():
+        checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
+def describe_format(name: str) -> str:
+    return FORMATS[name][1] if name in FORMATS else f"a valid {name}"

@@ -1,0 +1,175 @@
+"""Answers for operations that have no handler: data generated from the response schema.
+
+Deterministic (seeded by sandbox seed, tenant, operation and path) and Faker-driven with Belgian
+locales, chosen by property name and format, so generated data reads like real data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import uuid
+import zipfile
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from faker import Faker
+
+from sandbox.runtime.context import Reply
+from sandbox.spec.loader import SpecDocument
+from sandbox.spec.operations import Operation, is_json_media_type
+
+MAX_DEPTH = 6
+
+
+@cache
+def _faker() -> Faker:
+    return Faker(["nl_BE", "fr_BE"])
+
+
+def seed_int(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
+
+
+def enterprise_number(rng: random.Random) -> str:
+    base = rng.randrange(2_000_000, 20_000_000)
+    return f"{base:08d}{97 - base % 97:02d}"
+
+
+class SchemaGenerator:
+    def __init__(self, doc: SpecDocument, seed: int) -> None:
+        self.doc = doc
+        self.rng = random.Random(seed)
+        self.fake = _faker()
+        self.fake.seed_instance(seed)
+
+    def value(self, schema: Any, name: str = "", depth: int = 0) -> Any:
+        schema = self._resolve(schema)
+        if not isinstance(schema, dict):
+            return None
+        if "example" in schema:
+            return schema["example"]
+        if schema.get("examples"):
+            return schema["examples"][0]
+        if "const" in schema:
+            return schema["const"]
+        if schema.get("enum"):
+            return self.rng.choice(schema["enum"])
+        if "allOf" in schema:
+            merged: dict = {}
+            for part in schema["allOf"]:
+                part = self._resolve(part)
+                for key, val in part.items():
+                    if key in ("properties",):
+                        merged.setdefault(key, {}).update(val)
+                    elif key == "required":
+                        merged.setdefault(key, []).extend(val)
+                    else:
+                        merged[key] = val
+            return self.value(merged, name, depth)
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                options = [o for o in schema[key] if self._resolve(o).get("type") != "null"]
+                return self.value((options or schema[key])[0], name, depth)
+        kind = schema.get("type", "object" if "properties" in schema else "string")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "null")
+        if kind == "object":
+            if depth >= MAX_DEPTH:
+                return {}
+            return {
+                prop: self.value(sub, prop, depth + 1) for prop, sub in schema.get("properties", {}).items()
+            }
+        if kind == "array":
+            if depth >= MAX_DEPTH:
+                return []
+            low = schema.get("minItems", 1)
+            high = max(low, min(schema.get("maxItems", 3), 3))
+            return [self.value(schema.get("items", {}), name, depth + 1) for _ in range(self.rng.randint(low, high))]
+        if kind == "integer":
+            return self.rng.randint(int(schema.get("minimum", 1)), int(schema.get("maximum", 1000)))
+        if kind == "number":
+            low, high = schema.get("minimum", 0), schema.get("maximum", 10_000)
+            return round(self.rng.uniform(low, high), 2)
+        if kind == "boolean":
+            return self.rng.random() < 0.5
+        if kind == "null":
+            return None
+        return self._string(schema, name)
+
+    def _resolve(self, schema: Any) -> Any:
+        while isinstance(schema, dict) and "$ref" in schema and schema["$ref"].startswith("#/"):
+            schema = self.doc.node(schema["$ref"][1:])
+        return schema
+
+    def _string(self, schema: dict, name: str) -> str:
+        fmt = schema.get("format", "")
+        fake, rng = self.fake, self.rng
+        by_format = {
+            "date": lambda: (date(2020, 1, 1) + timedelta(days=rng.randrange(2000))).isoformat(),
+            "date-time": lambda: (datetime(2020, 1, 1) + timedelta(seconds=rng.randrange(10**8))).isoformat()
+            + "Z",
+            "uuid": lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "email": fake.email,
+            "uri": lambda: f"https://{fake.domain_name()}/{rng.randrange(10**6)}",
+            "iban": fake.iban,
+            "be-enterprise-number": lambda: enterprise_number(rng),
+            "be-vat": lambda: "BE" + enterprise_number(rng),
+        }
+        if fmt in by_format:
+            return by_format[fmt]()
+        lowered = name.lower()
+        by_name = [
+            ("email", fake.email),
+            ("iban", fake.iban),
+            ("firstname", fake.first_name),
+            ("lastname", fake.last_name),
+            ("company", fake.company),
+            ("enterprise", fake.company),
+            ("street", fake.street_name),
+            ("city", fake.city),
+            ("postal", fake.postcode),
+            ("zip", fake.postcode),
+            ("country", lambda: "BE"),
+            ("phone", fake.phone_number),
+            ("currency", lambda: "EUR"),
+            ("language", lambda: rng.choice(["NL", "FR"])),
+            ("name", fake.name),
+            ("number", lambda: str(rng.randrange(1, 200))),
+            ("url", lambda: f"https://{fake.domain_name()}"),
+        ]
+        for key, make in by_name:
+            if key in lowered:
+                text = make()
+                break
+        else:
+            text = f"{fake.company()} {fake.city()}"
+        low, high = schema.get("minLength", 0), schema.get("maxLength")
+        if high is not None:
+            text = text[:high]
+        return text.ljust(low, "0")
+
+
+def _binary(media_type: str, operation_id: str) -> bytes:
+    if "zip" in media_type:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED):
+            pass
+        return buffer.getvalue()
+    return f"{operation_id}\n".encode()
+
+
+def generate_response(doc: SpecDocument, op: Operation, media_type: str | None, *, seed: str, path: str) -> Reply:
+    success = sorted(code for code in op.responses if code.startswith("2"))
+    if not success:
+        return Reply(None, status=204)
+    spec = op.responses[success[0]]
+    status = int(success[0]) if success[0].isdigit() else 200
+    if not spec.content or media_type is None:
+        return Reply(None, status=status)
+    schema = spec.schemas.get(media_type)
+    if schema is not None and is_json_media_type(media_type):
+        return Reply(SchemaGenerator(doc, seed_int(seed, op.operation_id, path)).value(schema), status=status)
+    return Reply(_binary(media_type, op.operation_id), status=status, media_type=media_type)

@@ -1,0 +1,121 @@
+"""Load OpenAPI 3.1 documents and resolve their references.
+
+Schemas keep their `$ref`s and are resolved by jsonschema's `referencing` registry, so recursive
+schemas work; OpenAPI objects (parameters, responses, bodies) are followed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from sandbox.spec.formats import FORMAT_CHECKER
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: `2024-01-31` in a spec is a string, as in JSON."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class SpecError(Exception):
+    """A spec that the engine cannot serve: names the file and the place."""
+
+
+def load_yaml(path: Path) -> Any:
+    with path.open("rb") as handle:
+        return yaml.load(handle, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def _stringify_keys(node: Any) -> Any:
+    # YAML reads response codes (200:) as integers; OpenAPI means strings.
+    if isinstance(node, dict):
+        return {str(k): _stringify_keys(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_stringify_keys(v) for v in node]
+    return node
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_join(pointer: str, *tokens: str) -> str:
+    return pointer + "".join("/" + _escape(str(t)) for t in tokens)
+
+
+@dataclass
+class SpecDocument:
+    path: Path
+    raw: dict
+    uri: str
+    registry: Registry = field(repr=False)
+
+    @classmethod
+    def load(cls, path: Path) -> SpecDocument:
+        raw = _stringify_keys(load_yaml(path))
+        if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
+            raise SpecError(f"{path}: not an OpenAPI 3.1 document")
+        uri = f"urn:sandbox-spec:{path.stem}"
+        resource = Resource.from_contents(raw, default_specification=DRAFT202012)
+        return cls(path=path, raw=raw, uri=uri, registry=Registry().with_resource(uri, resource))
+
+    @property
+    def meta(self) -> dict:
+        return self.raw.get("x-sandbox", {})
+
+    def node(self, pointer: str) -> Any:
+        current: Any = self.raw
+        for token in pointer.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            try:
+                current = current[int(token)] if isinstance(current, list) else current[token]
+            except (KeyError, IndexError, ValueError) as exc:
+                raise SpecError(f"{self.path}: nothing at #{pointer}") from exc
+        return current
+
+    def follow(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow `$ref`s of an OpenAPI object; returns the object and where it lives."""
+        seen = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not ref.startswith("#/") or ref in seen:
+                raise SpecError(f"{self.path}: unsupported or circular $ref {ref!r} at #{pointer}")
+            seen.add(ref)
+            pointer = ref[1:]
+            node = self.node(pointer)
+        return node, pointer
+
+    def schema_at(self, pointer: str) -> dict:
+        """The schema at `pointer`, with a top-level `$ref` followed (nested ones stay)."""
+        schema = self.node(pointer)
+        while isinstance(schema, dict) and set(schema) == {"$ref"} and schema["$ref"].startswith("#/"):
+            schema = self.node(schema["$ref"][1:])
+        return schema
+
+    def validator(self, pointer: str) -> Validator:
+        """A compiled validator for the schema at `pointer`; its `$ref`s resolve in this document."""
+        Draft202012Validator.check_schema(self.schema_at(pointer))
+        return Draft202012Validator(
+            {"$ref": f"{self.uri}#{pointer}"},
+            registry=self.registry,
+            format_checker=FORMAT_CHECKER,
+        )
+
+
+def load_specs(directory: Path) -> list[SpecDocument]:
+    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    if not files:
+        raise SpecError(f"no OpenAPI files in {directory}")
+    return [SpecDocument.load(p) for p in files]

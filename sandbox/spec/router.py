@@ -1,0 +1,58 @@
+"""Match a request path and method to an operation of one API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sandbox.spec.operations import Operation
+
+_TEMPLATE_PART = re.compile(r"\{([^{}/]+)\}")
+
+
+@dataclass
+class Match:
+    operation: Operation | None
+    path_params: dict[str, str]
+    allowed: list[str]  # methods the path supports; empty when the path is unknown
+
+
+class Router:
+    """Literal paths first, then templates with the most literal characters first (OpenAPI's rule)."""
+
+    def __init__(self, operations: list[Operation]) -> None:
+        self._literal: dict[str, dict[str, Operation]] = {}
+        templates: dict[str, dict[str, Operation]] = {}
+        for op in operations:
+            table = templates if "{" in op.path else self._literal
+            table.setdefault(op.path, {})[op.method] = op
+        ordered = sorted(templates.items(), key=lambda kv: -len(_TEMPLATE_PART.sub("", kv[0])))
+        self._templates = [(self._compile(path), methods) for path, methods in ordered]
+
+    @staticmethod
+    def _compile(template: str) -> re.Pattern[str]:
+        pattern, last = "", 0
+        for found in _TEMPLATE_PART.finditer(template):
+            pattern += re.escape(template[last : found.start()]) + f"(?P<{_group(found.group(1))}>[^/]+)"
+            last = found.end()
+        return re.compile(pattern + re.escape(template[last:]))
+
+    def match(self, method: str, path: str) -> Match:
+        methods = self._literal.get(path)
+        params: dict[str, str] = {}
+        if methods is None:
+            for regex, candidate in self._templates:
+                found = regex.fullmatch(path)
+                if found:
+                    methods = candidate
+                    op = next(iter(candidate.values()))
+                    names = _TEMPLATE_PART.findall(op.path)
+                    params = {name: found.group(_group(name)) for name in names}
+                    break
+        if methods is None:
+            return Match(None, {}, [])
+        return Match(methods.get(method), params, sorted(methods))
+
+
+def _group(name: str) -> str:
+    return "p_" + re.sub(r"\W", "_", name)

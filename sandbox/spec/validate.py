@@ -1,0 +1,136 @@
+"""Validate what a client sent: parameters (coerced from strings) and bodies, as violations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.protocols import Validator
+
+from sandbox.runtime.errors import Violation
+from sandbox.spec.formats import describe_format
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool
+    schema: dict
+    validator: Validator
+    explode: bool
+
+    def coerce(self, raw: str | list[str]) -> Any:
+        return coerce(raw, self.schema, self.explode)
+
+
+def _types(schema: dict) -> list[str]:
+    declared = schema.get("type", [])
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def coerce(raw: str | list[str], schema: dict, explode: bool = True) -> Any:
+    """Turn a parameter's text into the type its schema wants; leave it as text if it won't fit,
+    so the validator names the broken rule."""
+    types = _types(schema)
+    if "array" in types:
+        items = raw if isinstance(raw, list) else ([raw] if explode else raw.split(","))
+        item_schema = schema.get("items", {})
+        return [coerce(item, item_schema) for item in items]
+    value = raw[-1] if isinstance(raw, list) else raw
+    if "null" in types and value == "":
+        return None
+    if "integer" in types and _INTEGER.fullmatch(value):
+        return int(value)
+    if "number" in types and _NUMBER.fullmatch(value):
+        number = float(value)
+        return int(number) if number.is_integer() and "integer" in types else number
+    if "boolean" in types and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+def field_name(prefix: str, path: Iterable[Any]) -> str:
+    name = prefix
+    for token in path:
+        if isinstance(token, int):
+            name += f"[{token}]"
+        else:
+            name = f"{name}.{token}" if name else str(token)
+    return name
+
+
+_ARTICLES = {"integer": "an integer", "object": "an object", "array": "an array"}
+
+
+def _message(error: ValidationError) -> str:
+    rule, expected = error.validator, error.validator_value
+    if rule == "type":
+        names = [expected] if isinstance(expected, str) else expected
+        return "must be " + " or ".join(_ARTICLES.get(n, f"a {n}") for n in names if n != "null")
+    if rule == "pattern":
+        return f"must match the pattern {expected}"
+    if rule == "format":
+        return f"must be {describe_format(expected)}"
+    if rule == "enum":
+        return "must be one of: " + ", ".join(str(v) for v in expected)
+    if rule == "const":
+        return f"must be {expected!r}"
+    if rule == "minimum":
+        return f"must be at least {expected}"
+    if rule == "maximum":
+        return f"must be at most {expected}"
+    if rule == "exclusiveMinimum":
+        return f"must be greater than {expected}"
+    if rule == "exclusiveMaximum":
+        return f"must be less than {expected}"
+    if rule == "minLength":
+        return f"must be at least {expected} characters long"
+    if rule == "maxLength":
+        return f"must be at most {expected} characters long"
+    if rule == "minItems":
+        return f"must hold at least {expected} items"
+    if rule == "maxItems":
+        return f"must hold at most {expected} items"
+    if rule == "uniqueItems":
+        return "must not repeat items"
+    if rule == "multipleOf":
+        return f"must be a multiple of {expected}"
+    return error.message
+
+
+def violations(validator: Validator, instance: Any, prefix: str) -> list[Violation]:
+    """Every rule `instance` breaks, each naming its field as the client knows it."""
+    found: list[Violation] = []
+    for error in validator.iter_errors(instance):
+        found.extend(_explain(error, prefix))
+    return sorted(set(found), key=lambda v: (v.field, v.rule))
+
+
+def _explain(error: ValidationError, prefix: str) -> list[Violation]:
+    base = field_name(prefix, error.absolute_path)
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            Violation(field_name(base, [name]), "required", "is required")
+            for name in error.validator_value
+            if name not in present
+        ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        return [
+            Violation(field_name(base, [name]), "additionalProperties", "is not an allowed property")
+            for name in error.instance
+            if name not in known and not any(p.search(name) for p in patterns)
+        ]
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        return _explain(deepest, prefix)
+    return [Violation(base, str(error.validator), _message(error))]
