@@ -18,7 +18,7 @@ from sandbox.runtime.clock import Clock
 from sandbox.runtime.credentials import Credentials
 from sandbox.runtime.errors import Problem, problem_json
 from sandbox.runtime.package import ApiPackage
-from sandbox.settings import Settings
+from sandbox.settings import CONTROL_SPEC, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 
 
@@ -30,7 +30,7 @@ class Sandbox:
         self.clock = Clock(settings.now, frozen=settings.frozen)
         self.credentials = Credentials()
         self.apis: list[ApiRuntime] = []
-        for doc in load_specs(settings.specs_dir):
+        for doc in load_specs(settings.specs_dir, CONTROL_SPEC):
             meta = doc.meta
             if "api" not in meta or "handlers" not in meta:
                 raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
@@ -82,7 +82,9 @@ class Sandbox:
         if path == "/" and request.method == "GET":
             return Response(orjson.dumps(self.index()), media_type="application/json")
         prefixes = ", ".join(a.prefix for a in self.apis)
-        return problem_json(Problem(404, errors.UNKNOWN_PATH, f"No API at {path}; the APIs live under {prefixes}"))
+        return problem_json(
+            Problem(404, errors.UNKNOWN_PATH, f"No API at {path}; the APIs live under {prefixes}")
+        )
 
     def index(self) -> dict:
         return {

@@ -18,6 +18,9 @@ def _data_dir(name: str) -> Path:
     return bundled if bundled.is_dir() else _PACKAGE.parent / name
 
 
+CONTROL_SPEC = _data_dir("specs") / "sandbox.yaml"  # the control plane is always served
+
+
 def _flag(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
 
@@ -30,7 +33,7 @@ class Settings:
     now: datetime | None = None  # the clock starts here; None: real time
     frozen: bool = False  # the clock stands still at `now`
     strict: bool = False  # validate every response against its spec before sending it
-    specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))
+    specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
 
     @classmethod

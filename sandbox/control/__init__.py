@@ -56,4 +56,6 @@ def get_spec(ctx: RequestContext) -> Reply:
         raise ApiError(404, detail=f"No API named {name!r}")
     if ctx.media_type == "application/json":
         return Reply(api.doc.raw)
-    return Reply(yaml.safe_dump(api.doc.raw, sort_keys=False, allow_unicode=True), media_type="application/yaml")
+    return Reply(
+        yaml.safe_dump(api.doc.raw, sort_keys=False, allow_unicode=True), media_type="application/yaml"
+    )

@@ -22,7 +22,7 @@ from sandbox.spec.loader import SpecDocument
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.operations import Operation, compile_operations, is_json_media_type
 from sandbox.spec.router import Router
-from sandbox.spec.validate import coerce, violations
+from sandbox.spec.validate import violations
 
 log = logging.getLogger("sandbox")
 
@@ -148,7 +148,9 @@ class ApiRuntime:
             if tenant or not requirement:
                 return tenant or DEMO_TENANT
         if presented:
-            raise ApiError(401, errors.INVALID_CREDENTIALS, "The credentials are not valid for this operation")
+            raise ApiError(
+                401, errors.INVALID_CREDENTIALS, "The credentials are not valid for this operation"
+            )
         raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
 
     def _secret(self, scheme_name: str, request: Request) -> str | None:
@@ -185,7 +187,10 @@ class ApiRuntime:
                 found.extend(violations(param.validator, value, param.name))
             values[param.name] = value
         if found:
-            raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid parameters", violations=found)
+            found.sort(key=lambda v: (v.field, v.rule))
+            raise ApiError(
+                400, errors.INVALID_REQUEST, "The request has invalid parameters", violations=found
+            )
         return values
 
     async def _body(self, op: Operation, request: Request) -> Any:
@@ -271,4 +276,3 @@ class ApiRuntime:
             f"Strict mode: the sandbox's answer to {op.operation_id} breaks the spec",
             violations=found,
         )
-

@@ -7,10 +7,8 @@ locales, chosen by property name and format, so generated data reads like real d
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import uuid
-import zipfile
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from faker import Faker
 
 from sandbox.runtime.context import Reply
+from sandbox.runtime.zips import zip_bytes
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.operations import Operation, is_json_media_type
 
@@ -87,7 +86,10 @@ class SchemaGenerator:
                 return []
             low = schema.get("minItems", 1)
             high = max(low, min(schema.get("maxItems", 3), 3))
-            return [self.value(schema.get("items", {}), name, depth + 1) for _ in range(self.rng.randint(low, high))]
+            return [
+                self.value(schema.get("items", {}), name, depth + 1)
+                for _ in range(self.rng.randint(low, high))
+            ]
         if kind == "integer":
             return self.rng.randint(int(schema.get("minimum", 1)), int(schema.get("maximum", 1000)))
         if kind == "number":
@@ -109,8 +111,9 @@ class SchemaGenerator:
         fake, rng = self.fake, self.rng
         by_format = {
             "date": lambda: (date(2020, 1, 1) + timedelta(days=rng.randrange(2000))).isoformat(),
-            "date-time": lambda: (datetime(2020, 1, 1) + timedelta(seconds=rng.randrange(10**8))).isoformat()
-            + "Z",
+            "date-time": lambda: (
+                (datetime(2020, 1, 1) + timedelta(seconds=rng.randrange(10**8))).isoformat() + "Z"
+            ),
             "uuid": lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "email": fake.email,
             "uri": lambda: f"https://{fake.domain_name()}/{rng.randrange(10**6)}",
@@ -154,14 +157,13 @@ class SchemaGenerator:
 
 def _binary(media_type: str, operation_id: str) -> bytes:
     if "zip" in media_type:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED):
-            pass
-        return buffer.getvalue()
+        return zip_bytes([], date(2020, 1, 1))
     return f"{operation_id}\n".encode()
 
 
-def generate_response(doc: SpecDocument, op: Operation, media_type: str | None, *, seed: str, path: str) -> Reply:
+def generate_response(
+    doc: SpecDocument, op: Operation, media_type: str | None, *, seed: str, path: str
+) -> Reply:
     success = sorted(code for code in op.responses if code.startswith("2"))
     if not success:
         return Reply(None, status=204)

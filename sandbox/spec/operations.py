@@ -46,11 +46,7 @@ class Operation:
 
     def response(self, status: int) -> ResponseSpec | None:
         code = str(status)
-        return (
-            self.responses.get(code)
-            or self.responses.get(f"{code[0]}XX")
-            or self.responses.get("default")
-        )
+        return self.responses.get(code) or self.responses.get(f"{code[0]}XX") or self.responses.get("default")
 
 
 def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:

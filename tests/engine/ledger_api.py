@@ -1,0 +1,37 @@
+"""A small API of the engine's own tests: one handler per engine behaviour under test."""
+
+from sandbox.runtime.context import Reply
+from sandbox.runtime.package import ApiPackage
+
+package = ApiPackage()
+
+ACCOUNT = {
+    "number": 7,
+    "name": "Kas",
+    "iban": "BE71096123456769",
+    "enterprise": "0403019261",
+    "opened": "2020-01-01",
+    "lines": [{"amount": 10.5, "memo": None}],
+}
+
+
+@package.handler("createAccount")
+def create_account(ctx):
+    return Reply(ctx.body, status=201)
+
+
+@package.handler("getAccount")
+def get_account(ctx):
+    if ctx.media_type == "text/csv":
+        return Reply("number,name\n7,Kas\n")
+    return {**ACCOUNT, "number": ctx.params["number"]}
+
+
+@package.handler("brokenAnswer")
+async def broken_answer(ctx):
+    return {**ACCOUNT, "iban": "BE00 not an iban"}
+
+
+@package.handler("publicInfo")
+def public_info(ctx):
+    return Reply(None, status=204)

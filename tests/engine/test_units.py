@@ -1,0 +1,92 @@
+"""Small engine parts: negotiation, coercion, formats, clock, time rules, zips."""
+
+import io
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sandbox.runtime.clock import Clock, parse_instant
+from sandbox.runtime.timerules import archive_window, local_today, published_at, years_before
+from sandbox.runtime.zips import zip_bytes
+from sandbox.spec.formats import FORMATS, is_enterprise_number
+from sandbox.spec.negotiate import negotiate
+from sandbox.spec.validate import coerce
+
+OFFERED = ["application/x.jsonxbrl", "application/x.xbrl", "application/pdf"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        (None, "application/x.jsonxbrl"),
+        ("*/*", "application/x.jsonxbrl"),
+        ("application/pdf", "application/pdf"),
+        ("application/*;q=0.2, application/x.xbrl", "application/x.xbrl"),
+        ("text/html, application/pdf;q=0.1", "application/pdf"),
+        ("application/json", None),
+        ("application/pdf;q=0", None),
+    ],
+)
+def test_negotiation(accept, chosen):
+    assert negotiate(accept, OFFERED) == chosen
+
+
+def test_coercion_keeps_text_that_does_not_fit():
+    assert coerce("2024", {"type": "integer"}) == 2024
+    assert coerce("20x4", {"type": "integer"}) == "20x4"
+    assert coerce("1.5", {"type": "number"}) == 1.5
+    assert coerce("true", {"type": "boolean"}) is True
+    assert coerce("a,b", {"type": "array", "items": {"type": "string"}}, explode=False) == ["a", "b"]
+    assert coerce(["1", "2"], {"type": "array", "items": {"type": "integer"}}) == [1, 2]
+    assert coerce("", {"type": ["string", "null"]}) is None
+
+
+def test_enterprise_number_format():
+    assert is_enterprise_number("0403019261")
+    assert not is_enterprise_number("0403019262")  # check digits
+    assert not is_enterprise_number("BE0403019261")  # VAT form
+    assert not is_enterprise_number("0403.019.261")
+    assert not is_enterprise_number("2403019261")  # first digit
+
+
+def test_date_format_refuses_impossible_and_compact_dates():
+    check = FORMATS["date"][0]
+    assert check("2024-02-29")
+    assert not check("2023-02-29")
+    assert not check("20240101")
+
+
+def test_frozen_clock_stands_still_and_moves_on_request():
+    start = parse_instant("2026-03-01T04:00:00Z")
+    clock = Clock(start, frozen=True)
+    assert clock.now() == start
+    clock.advance(timedelta(hours=2))
+    assert clock.now() == start + timedelta(hours=2)
+    clock.set(start, frozen=False)
+    assert not clock.frozen and clock.now() >= start
+    clock.reset()
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_instant_without_offset_is_utc():
+    assert parse_instant("2026-01-01T00:00:00") == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_time_rules_in_brussels():
+    brussels = ZoneInfo("Europe/Brussels")
+    late_evening_utc = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # already 1 July in Brussels
+    assert local_today(late_evening_utc, brussels) == date(2026, 7, 1)
+    assert published_at(date(2026, 1, 5), brussels, hour=5) == datetime(2026, 1, 6, 4, 0, tzinfo=UTC)
+    assert years_before(date(2024, 2, 29), 3) == date(2021, 2, 28)
+    assert archive_window(date(2026, 11, 17), 3) == (date(2023, 11, 17), date(2026, 11, 16))
+
+
+def test_zips_are_deflated_and_stable():
+    first = zip_bytes([("a.json", b"{}" * 100)], date(2024, 1, 2))
+    assert first == zip_bytes([("a.json", b"{}" * 100)], date(2024, 1, 2))
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        (info,) = archive.infolist()
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert archive.read("a.json") == b"{}" * 100
