@@ -1,0 +1,289 @@
+"""Handlers of the five NBB CBSO products, bound by operationId."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from sandbox.apis.nbb_cbso import documents, package
+from sandbox.apis.nbb_cbso.world import (
+    Deposit,
+    Improvement,
+    camel_case,
+    improved_reference_record,
+    reference_record,
+)
+from sandbox.runtime.context import Reply, RequestContext
+from sandbox.runtime.errors import ApiError, Violation
+from sandbox.runtime.timerules import archive_window, local_today, published_at
+from sandbox.runtime.zips import zip_bytes
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+BATCH_HOUR = 5  # a day's batches appear at 05:00 Brussels time on the next day
+ARCHIVE_YEARS = 3
+AUTHENTIC_ARCHIVE_DELAY = timedelta(days=30)
+JSON_FROM = date(2022, 4, 4)
+XBRL_FROM = date(2007, 1, 1)
+
+JSONXBRL = "application/x.jsonxbrl"
+XBRL = "application/x.xbrl"
+PDF = "application/pdf"
+ZIP_FORMATS = {
+    "application/x.zip+jsonxbrl": JSONXBRL,
+    "application/x.zip+xbrl": XBRL,
+    "application/x.zip+pdf": PDF,
+}
+
+
+# -- rules ----------------------------------------------------------------------------------
+def today(ctx: RequestContext) -> date:
+    return local_today(ctx.now(), BRUSSELS)
+
+
+def not_found(detail: str, key: str = "", field: str = "referenceNumber") -> ApiError:
+    found = [Violation(field, key, detail)] if key else []
+    return ApiError(404, detail=detail, violations=found)
+
+
+def bad_date(detail: str, key: str) -> ApiError:
+    return ApiError(400, detail=detail, violations=[Violation("date", key, detail)])
+
+
+def known_deposit(ctx: RequestContext) -> Deposit:
+    reference = ctx.params["referenceNumber"]
+    deposit = ctx.world.deposit(reference, today(ctx))
+    if deposit is None:
+        raise not_found(f"reference number {reference} not found", "reference.number.not.found")
+    return deposit
+
+
+def past_day(ctx: RequestContext) -> date:
+    """Batch and archive days are publication days in Brussels, and must lie in the past."""
+    day = date.fromisoformat(ctx.params["date"])
+    current = today(ctx)
+    if day >= current:
+        raise bad_date(
+            f"date {day} must be in the past: today is {current} in Europe/Brussels", "date.not.in.past"
+        )
+    return day
+
+
+def in_archive_window(ctx: RequestContext, day: date) -> None:
+    first, last = archive_window(today(ctx), ARCHIVE_YEARS)
+    if not first <= day <= last:
+        raise bad_date(
+            f"date must be between {first} and {last}: the archive covers the last {ARCHIVE_YEARS} years",
+            "date.outside.archive.window",
+        )
+
+
+def batch_published(ctx: RequestContext, day: date) -> None:
+    available = published_at(day, BRUSSELS, days_after=1, hour=BATCH_HOUR)
+    if ctx.now() < available:
+        raise not_found(f"the batch of {day} is available from {available.isoformat()}")
+
+
+def in_authentic_archive(ctx: RequestContext, day: date) -> None:
+    enters = day + AUTHENTIC_ARCHIVE_DELAY
+    if today(ctx) < enters:
+        raise not_found(f"the filings of {day} enter the authentic archive on {enters}")
+
+
+def published(items: list, day: date) -> list:
+    if not items:
+        raise not_found(f"nothing was published on {day}")
+    return items
+
+
+def document(deposit: Deposit, media_type: str) -> bytes | dict:
+    """One deposit's accounting data in one format, or the 404 the service gives for it."""
+    ref = deposit.reference
+    if deposit.accounting_data_url_null:
+        raise not_found(f"no accounting data is published for deposit {ref}", "reference.number.not.found")
+    if media_type == PDF:
+        return documents.pdf_document(deposit)
+    if deposit.pdf_only:
+        kind = "json xbrl" if media_type == JSONXBRL else "xbrl"
+        key = "json" if media_type == JSONXBRL else "xbrl"
+        raise not_found(f"pdf model has no published {kind}", f"reference.number.not.found.{key}")
+    if media_type == XBRL:
+        if not deposit.has_xbrl:
+            raise not_found(
+                f"xbrl is published only for deposits filed from {XBRL_FROM}; {ref} was filed on "
+                f"{deposit.deposit_date}",
+                "reference.number.not.found.xbrl",
+            )
+        return documents.xbrl_document(deposit)
+    if not deposit.has_json:
+        raise not_found(
+            f"json xbrl is published only for deposits filed from {JSON_FROM}; {ref} was filed on "
+            f"{deposit.deposit_date}",
+            "reference.number.not.found.json",
+        )
+    return documents.jsonxbrl_document(deposit)
+
+
+def in_fiscal_year(ctx: RequestContext, items: Iterable, exercise_end) -> list:
+    year = ctx.params.get("year")
+    return [item for item in items if year is None or exercise_end(item).year == year]
+
+
+def zipped(ctx: RequestContext, day: date, entries: Iterable[tuple[str, bytes]]) -> Reply:
+    return Reply(zip_bytes(entries, day), media_type=ctx.media_type)
+
+
+def json_entry(value: dict) -> bytes:
+    return orjson.dumps(camel_case(value))
+
+
+# -- authentic ------------------------------------------------------------------------------
+@package.handler("getReferencesByLegalEntity")
+def references_by_legal_entity(ctx: RequestContext) -> list[dict]:
+    deposits = ctx.world.deposits(ctx.params["enterpriseNumber"], today(ctx))
+    chosen = in_fiscal_year(ctx, deposits, lambda d: d.exercise_end)
+    return [reference_record(d, ctx.base_url) for d in chosen]
+
+
+@package.handler("getReferenceByDeposit")
+def reference_by_deposit(ctx: RequestContext) -> dict:
+    return reference_record(known_deposit(ctx), ctx.base_url)
+
+
+@package.handler("getAccountingData")
+def accounting_data(ctx: RequestContext) -> Reply:
+    return Reply(document(known_deposit(ctx), ctx.media_type))
+
+
+# -- daily extracts and the authentic archive --------------------------------------------------
+def reference_entries(ctx: RequestContext, deposits: list[Deposit]) -> Iterable[tuple[str, bytes]]:
+    for deposit in deposits:
+        yield f"{deposit.reference}.json", json_entry(reference_record(deposit, ctx.base_url))
+
+
+def document_entries(ctx: RequestContext, deposits: list[Deposit]) -> Iterable[tuple[str, bytes]]:
+    media_type = ZIP_FORMATS[ctx.media_type]
+    extension = {JSONXBRL: "json", XBRL: "xbrl", PDF: "pdf"}[media_type]
+    for deposit in deposits:
+        try:
+            content = document(deposit, media_type)
+        except ApiError:
+            continue  # a deposit without this format is left out of the day's zip
+        yield (
+            f"{deposit.reference}.{extension}",
+            json_entry(content) if isinstance(content, dict) else content,
+        )
+
+
+def extract_day(ctx: RequestContext) -> tuple[date, list[Deposit]]:
+    day = past_day(ctx)
+    batch_published(ctx, day)
+    return day, published(ctx.world.batch(day), day)
+
+
+def archive_day(ctx: RequestContext) -> tuple[date, list[Deposit]]:
+    day = past_day(ctx)
+    in_archive_window(ctx, day)
+    in_authentic_archive(ctx, day)
+    return day, published(ctx.world.batch(day), day)
+
+
+@package.handler("getExtractReferences")
+def extract_references(ctx: RequestContext) -> Reply:
+    day, deposits = extract_day(ctx)
+    return zipped(ctx, day, reference_entries(ctx, deposits))
+
+
+@package.handler("getExtractAccountingData")
+def extract_accounting_data(ctx: RequestContext) -> Reply:
+    day, deposits = extract_day(ctx)
+    return zipped(ctx, day, document_entries(ctx, deposits))
+
+
+@package.handler("getAuthenticArchiveReferences")
+def authentic_archive_references(ctx: RequestContext) -> Reply:
+    day, deposits = archive_day(ctx)
+    return zipped(ctx, day, reference_entries(ctx, deposits))
+
+
+@package.handler("getAuthenticArchiveAccountingData")
+def authentic_archive_accounting_data(ctx: RequestContext) -> Reply:
+    day, deposits = archive_day(ctx)
+    return zipped(ctx, day, document_entries(ctx, deposits))
+
+
+# -- improved data and its archive ------------------------------------------------------------
+@package.handler("getImprovedReferencesByLegalEntity")
+def improved_references_by_legal_entity(ctx: RequestContext) -> list[dict]:
+    improvements = ctx.world.improvements(ctx.params["enterpriseNumber"], today(ctx))
+    chosen = in_fiscal_year(ctx, improvements, lambda i: i.deposit.exercise_end)
+    return [improved_reference_record(i, ctx.base_url) for i in chosen]
+
+
+@package.handler("getImprovedReferencesByDeposit")
+def improved_references_by_deposit(ctx: RequestContext) -> list[dict]:
+    deposit = known_deposit(ctx)
+    improvements = ctx.world.deposit_improvements(deposit.reference, today(ctx))
+    return [improved_reference_record(i, ctx.base_url) for i in improvements]
+
+
+@package.handler("getImprovedAccountingData")
+def improved_accounting_data(ctx: RequestContext) -> dict:
+    deposit = known_deposit(ctx)
+    kind = ctx.params["improvementType"]
+    for improvement in ctx.world.deposit_improvements(deposit.reference, today(ctx)):
+        if improvement.kind == kind:
+            return documents.improved_jsonxbrl_document(improvement)
+    raise not_found(
+        f"deposit {deposit.reference} has no {kind} improvement", "reference.number.not.found.improved"
+    )
+
+
+def improved_reference_entries(ctx: RequestContext, items: list[Improvement]):
+    for imp in items:
+        yield (
+            f"{imp.deposit.reference}-{imp.zip_suffix}.json",
+            json_entry(improved_reference_record(imp, ctx.base_url)),
+        )
+
+
+def improved_document_entries(items: list[Improvement]):
+    for imp in items:
+        yield (
+            f"{imp.deposit.reference}-{imp.zip_suffix}.json",
+            json_entry(documents.improved_jsonxbrl_document(imp)),
+        )
+
+
+def improved_day(ctx: RequestContext, *, archive: bool) -> tuple[date, list[Improvement]]:
+    day = past_day(ctx)
+    if archive:
+        in_archive_window(ctx, day)
+    batch_published(ctx, day)
+    return day, published(ctx.world.improved_batch(day), day)
+
+
+@package.handler("getImprovedBatchReferences")
+def improved_batch_references(ctx: RequestContext) -> Reply:
+    day, items = improved_day(ctx, archive=False)
+    return zipped(ctx, day, improved_reference_entries(ctx, items))
+
+
+@package.handler("getImprovedBatchAccountingData")
+def improved_batch_accounting_data(ctx: RequestContext) -> Reply:
+    day, items = improved_day(ctx, archive=False)
+    return zipped(ctx, day, improved_document_entries(items))
+
+
+@package.handler("getImprovedArchiveReferences")
+def improved_archive_references(ctx: RequestContext) -> Reply:
+    day, items = improved_day(ctx, archive=True)
+    return zipped(ctx, day, improved_reference_entries(ctx, items))
+
+
+@package.handler("getImprovedArchiveAccountingData")
+def improved_archive_accounting_data(ctx: RequestContext) -> Reply:
+    day, items = improved_day(ctx, archive=True)
+    return zipped(ctx, day, improved_document_entries(items))
