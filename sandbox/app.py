@@ -7,10 +7,10 @@ from pathlib import Path
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.runtime import errors
 from sandbox.runtime.api import ApiRuntime
@@ -103,8 +103,22 @@ class Sandbox:
         }
 
 
+class _Dispatch:
+    """Middleware that gives every HTTP request to the sandbox (Starlette keeps lifespan)."""
+
+    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.sandbox(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def build_app(settings: Settings | None = None) -> Starlette:
     sandbox = Sandbox(settings or Settings.from_env())
-    app = Starlette(routes=[Mount("", app=sandbox)])
+    app = Starlette(middleware=[Middleware(_Dispatch, sandbox=sandbox)])
     app.state.sandbox = sandbox
     return app

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sandbox.runtime.clock import parse_instant
+from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
 from sandbox.settings import Settings
 
 
@@ -15,7 +15,9 @@ class _Instant(click.ParamType):
 
     def convert(self, value, param, ctx):
         try:
-            return parse_instant(value)
+            return within_range(parse_instant(value))
+        except ClockRangeError as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 instant, e.g. 2026-03-02T06:00:00+01:00", param, ctx)
 

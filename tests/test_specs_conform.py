@@ -1,42 +1,68 @@
 """Schemathesis runs every spec in specs/ against the app in-process: no 5xx, and every
 response conforms to its spec (status, content type, headers, schema)."""
 
+import io
+import json
+import zipfile
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import response_schema_conformance
+from schemathesis.config import SchemathesisConfig
 
 from sandbox.app import build_app
 from sandbox.runtime.clock import parse_instant
 from sandbox.settings import Settings
+from sandbox.spec.formats import FORMAT_BUILDERS
 from tests.conftest import DEFAULT_NOW
 
 APP = build_app(Settings(strict=True, now=parse_instant(DEFAULT_NOW), frozen=True))
 SANDBOX = APP.state.sandbox
 MAX_EXAMPLES = 25
 
+for _name, _build in FORMAT_BUILDERS.items():
+    schemathesis.openapi.format(_name, st.integers(min_value=0, max_value=2**40).map(_build))
 
-def operation_headers(api, operation_id: str) -> dict[str, str]:
-    op = next(o for o in api.operations if o.operation_id == operation_id)
-    schemes = api.security_schemes
-    secrets = api.fixture.get("demo_credentials") or {}
-    return {
-        schemes[name]["name"]: secrets[name]
-        for requirement in op.security[:1]
-        for name in requirement
-        if name in secrets and schemes[name].get("in") == "header"
+
+def check_zip(content: bytes) -> None:
+    """A zip answer opens, and every `.json` entry in it parses."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None
+        for name in archive.namelist():
+            if name.endswith(".json"):
+                json.loads(archive.read(name))
+
+
+def schemathesis_config(api) -> dict:
+    """Each operation gets the demo credential of its own security scheme. Schema-valid requests
+    may still break a rule the schema cannot express (a batch date in the future), so a 400 is
+    an accepted answer to positive data; its body is still checked against the spec."""
+    config: dict = {
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 409, 429]}}
     }
+    secrets = api.fixture.get("demo_credentials") or {}
+    if secrets:
+        config["auth"] = {"openapi": {name: {"api_key": secret} for name, secret in secrets.items()}}
+    return config
 
 
 def _conformance_test(api_name: str):
     api = SANDBOX.api(api_name)
-    schema = schemathesis.openapi.from_asgi(f"/__sandbox/specs/{api_name}", APP)
+    config = SchemathesisConfig.from_dict(schemathesis_config(api))
+    schema = schemathesis.openapi.from_asgi(f"/__sandbox/specs/{api_name}", APP, config=config)
 
     @schema.parametrize()
     @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     def test(case):
-        case.call_and_validate(
-            base_url=api.prefix, headers=operation_headers(api, case.operation.definition.raw["operationId"])
-        )
+        response = case.call(base_url=api.prefix)
+        if "zip" in response.headers.get("content-type", [""])[0]:
+            # `x.zip+json` has a +json suffix, yet is a zip: Schemathesis would parse it as JSON
+            check_zip(response.content)
+            case.validate_response(response, excluded_checks=[response_schema_conformance])
+        else:
+            case.validate_response(response)
 
     return test
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import yaml
 
-from sandbox.runtime.clock import parse_instant
+from sandbox.runtime.clock import Clock, ClockRangeError, parse_instant
 from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.errors import ApiError
+from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.package import ApiPackage
 
 package = ApiPackage()
@@ -28,12 +28,19 @@ def get_clock(ctx: RequestContext) -> dict:
 def set_clock(ctx: RequestContext) -> dict:
     clock = ctx.api.clock_for(ctx.tenant)
     body = ctx.body
-    if "now" in body:
-        clock.set(parse_instant(body["now"]), frozen=body.get("frozen"))
-    elif "frozen" in body:
-        clock.set(clock.now(), frozen=body["frozen"])
-    if "advanceSeconds" in body:
-        clock.advance(timedelta(seconds=body["advanceSeconds"]))
+    # work on a copy, so a refused change leaves the clock as it was
+    target = Clock(clock.now(), frozen=clock.frozen)
+    try:
+        if "now" in body:
+            target.set(parse_instant(body["now"]), frozen=body.get("frozen"))
+        elif "frozen" in body:
+            target.set(target.now(), frozen=body["frozen"])
+        if "advanceSeconds" in body:
+            target.advance(timedelta(seconds=body["advanceSeconds"]))
+    except ClockRangeError as exc:
+        field = "advanceSeconds" if "advanceSeconds" in body else "now"
+        raise ApiError(400, detail=str(exc), violations=[Violation(field, "range", str(exc))]) from exc
+    clock.set(target.now(), frozen=target.frozen)
     return _clock_state(ctx)
 
 

@@ -186,6 +186,12 @@ class ApiRuntime:
             if param.validator is not None:
                 found.extend(violations(param.validator, value, param.name))
             values[param.name] = value
+        known = op.query_names
+        for name in request.query_params:
+            if name not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                message = f"is not a query parameter of this operation (known: {listed})"
+                found.append(Violation(name, "unknown", message))
         if found:
             found.sort(key=lambda v: (v.field, v.rule))
             raise ApiError(

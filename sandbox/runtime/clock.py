@@ -11,6 +11,20 @@ def parse_instant(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """An instant outside the years every time rule can compute with."""
+
+
+def within_range(instant: datetime) -> datetime:
+    if not EARLIEST <= instant <= LATEST:
+        raise ClockRangeError(f"the clock runs from {EARLIEST.date()} to {LATEST.date()}")
+    return instant.astimezone(UTC)
+
+
 class Clock:
     """Real time shifted by an offset, or frozen at one instant."""
 
@@ -32,6 +46,7 @@ class Clock:
         return datetime.now(UTC) + self._offset
 
     def set(self, now: datetime, frozen: bool | None = None) -> None:
+        now = within_range(now)
         freeze = self.frozen if frozen is None else frozen
         if freeze:
             self._frozen_at = now
@@ -41,7 +56,11 @@ class Clock:
             self._offset = now - datetime.now(UTC)
 
     def advance(self, delta: timedelta) -> None:
-        self.set(self.now() + delta)
+        try:
+            moved = self.now() + delta
+        except OverflowError as exc:
+            raise ClockRangeError(f"the clock runs from {EARLIEST.date()} to {LATEST.date()}") from exc
+        self.set(moved)
 
     def reset(self) -> None:
         self._offset = timedelta(0)

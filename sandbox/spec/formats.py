@@ -24,6 +24,39 @@ def is_enterprise_number(value: str) -> bool:
     return bool(_DIGITS10.fullmatch(value)) and be_vat.is_valid(value)
 
 
+def make_enterprise_number(n: int) -> str:
+    """The n-th valid enterprise number (n taken modulo the 20 million there are)."""
+    base = n % 20_000_000
+    return f"{base:08d}{97 - base % 97:02d}"
+
+
+def make_be_iban(n: int) -> str:
+    """A valid Belgian IBAN: bank code, account and national check digits, then the IBAN check."""
+    bban = n % 10**10
+    national = bban % 97 or 97
+    account = f"{bban:010d}{national:02d}"
+    return "BE" + iban.calc_check_digits("BE00" + account) + account
+
+
+def make_national_number(n: int) -> str:
+    """A valid Belgian national register number for a birth date in the 1970s-1990s."""
+    day = 1 + n % 28
+    month = 1 + (n // 28) % 12
+    year = 70 + (n // 336) % 30
+    serial = 1 + (n // 10_080) % 997
+    body = f"{year:02d}{month:02d}{day:02d}{serial:03d}"
+    return body + f"{97 - int(body) % 97:02d}"
+
+
+# formats whose valid values a test generator cannot guess: n -> a valid value
+FORMAT_BUILDERS: dict[str, Callable[[int], str]] = {
+    "be-enterprise-number": make_enterprise_number,
+    "be-vat": lambda n: "BE" + make_enterprise_number(n),
+    "be-national-number": make_national_number,
+    "iban": make_be_iban,
+}
+
+
 def _is_date(value: str) -> bool:
     if not _ISO_DATE.fullmatch(value):
         return False

@@ -17,6 +17,7 @@ from faker import Faker
 
 from sandbox.runtime.context import Reply
 from sandbox.runtime.zips import zip_bytes
+from sandbox.spec.formats import FORMAT_BUILDERS, make_be_iban
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.operations import Operation, is_json_media_type
 
@@ -30,11 +31,6 @@ def _faker() -> Faker:
 
 def seed_int(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
-
-
-def enterprise_number(rng: random.Random) -> str:
-    base = rng.randrange(2_000_000, 20_000_000)
-    return f"{base:08d}{97 - base % 97:02d}"
 
 
 class SchemaGenerator:
@@ -117,16 +113,15 @@ class SchemaGenerator:
             "uuid": lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "email": fake.email,
             "uri": lambda: f"https://{fake.domain_name()}/{rng.randrange(10**6)}",
-            "iban": fake.iban,
-            "be-enterprise-number": lambda: enterprise_number(rng),
-            "be-vat": lambda: "BE" + enterprise_number(rng),
         }
+        for format_name, build in FORMAT_BUILDERS.items():
+            by_format[format_name] = lambda build=build: build(rng.getrandbits(40))
         if fmt in by_format:
             return by_format[fmt]()
         lowered = name.lower()
         by_name = [
             ("email", fake.email),
-            ("iban", fake.iban),
+            ("iban", lambda: make_be_iban(rng.getrandbits(40))),
             ("firstname", fake.first_name),
             ("lastname", fake.last_name),
             ("company", fake.company),

@@ -44,6 +44,13 @@ class Operation:
     security: list[dict[str, list[str]]]
     spec: dict = field(repr=False)
 
+    @property
+    def query_names(self) -> frozenset[str]:
+        return self._query_names
+
+    def __post_init__(self) -> None:
+        self._query_names = frozenset(p.name for p in self.parameters if p.location == "query")
+
     def response(self, status: int) -> ResponseSpec | None:
         code = str(status)
         return self.responses.get(code) or self.responses.get(f"{code[0]}XX") or self.responses.get("default")
