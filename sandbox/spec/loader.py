@@ -105,13 +105,47 @@ class SpecDocument:
         return schema
 
     def validator(self, pointer: str) -> Validator:
-        """A compiled validator for the schema at `pointer`; its `$ref`s resolve in this document."""
-        Draft202012Validator.check_schema(self.schema_at(pointer))
-        return Draft202012Validator(
-            {"$ref": f"{self.uri}#{pointer}"},
-            registry=self.registry,
-            format_checker=FORMAT_CHECKER,
-        )
+        """A compiled validator for the schema at `pointer`. Local `$ref`s are inlined once here,
+        so validating never looks a reference up; a recursive schema keeps them, resolved by
+        the registry."""
+        schema = self.schema_at(pointer)
+        Draft202012Validator.check_schema(schema)
+        try:
+            return Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
+        except _Recursive:
+            return Draft202012Validator(
+                {"$ref": f"{self.uri}#{pointer}"}, registry=self.registry, format_checker=FORMAT_CHECKER
+            )
+
+    def _inlined(self, node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [self._inlined(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            if ref in seen:
+                raise _Recursive(ref)
+            target = self._inlined(self.node(ref[1:]), (*seen, ref))
+            rest = self._inlined({key: value for key, value in node.items() if key != "$ref"}, seen)
+            return {**rest, "allOf": [*rest.get("allOf", []), target]} if rest else target
+        inlined = {}
+        for key, value in node.items():
+            if key in _LITERAL_KEYWORDS:
+                inlined[key] = value
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                inlined[key] = {name: self._inlined(sub, seen) for name, sub in value.items()}
+            else:
+                inlined[key] = self._inlined(value, seen)
+        return inlined
+
+
+_LITERAL_KEYWORDS = frozenset({"enum", "const", "example", "examples", "default"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+class _Recursive(Exception):
+    """A schema that refers to itself cannot be inlined."""
 
 
 def load_specs(directory: Path, *always: Path) -> list[SpecDocument]:

@@ -90,3 +90,37 @@ def test_zips_are_deflated_and_stable():
         (info,) = archive.infolist()
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert archive.read("a.json") == b"{}" * 100
+
+
+def test_validators_inline_references_and_keep_recursive_ones(tmp_path):
+    from sandbox.spec.loader import SpecDocument
+
+    spec = tmp_path / "demo.yaml"
+    spec.write_text(
+        """
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Holder:
+      type: object
+      properties:
+        enum: {$ref: "#/components/schemas/Code"}
+        example: {$ref: "#/components/schemas/Code", description: with a sibling keyword}
+    Code: {type: string, enum: [A, B]}
+    Tree:
+      type: object
+      properties:
+        children: {type: array, items: {$ref: "#/components/schemas/Tree"}}
+        name: {type: string}
+"""
+    )
+    doc = SpecDocument.load(spec)
+    holder = doc.validator("/components/schemas/Holder")
+    assert "$ref" not in str(holder.schema)
+    assert holder.is_valid({"enum": "A", "example": "B"})
+    assert not holder.is_valid({"enum": "C"}) and not holder.is_valid({"example": "C"})
+    tree = doc.validator("/components/schemas/Tree")
+    assert tree.is_valid({"children": [{"name": "leaf", "children": []}]})
+    assert not tree.is_valid({"children": [{"name": 3}]})
