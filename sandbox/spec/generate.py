@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 from faker import Faker
 
+from sandbox.runtime import pdf
 from sandbox.runtime.context import Reply
 from sandbox.runtime.zips import zip_bytes
 from sandbox.spec.formats import FORMAT_BUILDERS, make_be_iban
@@ -150,10 +151,22 @@ class SchemaGenerator:
         return text.ljust(low, "0")
 
 
-def _binary(media_type: str, operation_id: str) -> bytes:
+def _binary(media_type: str, op: Operation) -> bytes:
+    """A file of the right kind: a zip that unzips, a PDF that opens, XML that parses."""
     if "zip" in media_type:
         return zip_bytes([], date(2020, 1, 1))
-    return f"{operation_id}\n".encode()
+    title = op.spec.get("summary") or op.operation_id
+    if media_type == "application/pdf":
+        return pdf.render(
+            pdf.Document(
+                title=title,
+                created=datetime(2020, 1, 1, tzinfo=UTC),
+                fields=[("Operation", op.operation_id), ("Path", op.path)],
+            )
+        )
+    if "xml" in media_type:
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<{op.operation_id}/>\n'.encode()
+    return f"{title}\n".encode()
 
 
 def generate_response(
@@ -169,4 +182,4 @@ def generate_response(
     schema = spec.schemas.get(media_type)
     if schema is not None and is_json_media_type(media_type):
         return Reply(SchemaGenerator(doc, seed_int(seed, op.operation_id, path)).value(schema), status=status)
-    return Reply(_binary(media_type, op.operation_id), status=status, media_type=media_type)
+    return Reply(_binary(media_type, op), status=status, media_type=media_type)

@@ -1,6 +1,9 @@
 """The way of a request through the engine, on a small API of the tests' own."""
 
+import io
 import uuid
+
+from pypdf import PdfReader
 
 from tests.engine.conftest import KEY
 
@@ -149,3 +152,10 @@ def test_operation_without_handler_answers_generated_data_that_fits_its_schema(l
     accounts = first.json()
     assert accounts and all(a["kind"] in ("asset", "liability") for a in accounts if "kind" in a)
     assert not any("lorem" in str(a).lower() for a in accounts)
+
+
+def test_operation_without_handler_answers_a_pdf_that_opens(ledger):
+    r = ledger.get("/ledger/accounts/4/statement", headers=KEY)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
+    assert "Account statement" in text and "getStatement" in text

@@ -1,0 +1,47 @@
+"""Settings from SANDBOX_* variables and flags; the `sandbox` command line."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sandbox.cli import main
+from sandbox.settings import Settings
+
+
+def test_environment_then_flags():
+    env = {
+        "SANDBOX_SEED": "ci-42",
+        "SANDBOX_NOW": "2026-03-02T06:00:00+01:00",
+        "SANDBOX_STRICT": "true",
+        "SANDBOX_FROZEN": "yes",
+        "SANDBOX_PORT": "9001",
+        "SANDBOX_SPECS_DIR": "/tmp",
+    }
+    settings = Settings.from_env(env, port=9100)
+    assert settings.seed == "ci-42"
+    assert settings.now == datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+    assert settings.strict is True and settings.frozen is True
+    assert settings.port == 9100  # the flag wins
+    assert settings.specs_dir == Path("/tmp")
+
+
+def test_defaults_need_no_environment():
+    settings = Settings.from_env({})
+    assert (settings.host, settings.port, settings.seed, settings.now) == ("127.0.0.1", 8000, "sandbox", None)
+    assert (settings.specs_dir / "nbb-cbso.yaml").is_file()
+
+
+def test_specs_command_lists_every_operation_and_its_handler():
+    result = CliRunner().invoke(main, ["specs"])
+    assert result.exit_code == 0, result.output
+    assert "nbb-cbso  /nbb  14 operations, 14 with handlers" in result.output
+    assert "GET    /authentic/deposit/{referenceNumber}/accountingData  (getAccountingData)" in result.output
+
+
+def test_serve_refuses_a_bad_instant_before_starting():
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve", "--now", "yesterday"])
+    assert result.exit_code == 2 and "is not an ISO 8601 instant" in result.output
+    result = runner.invoke(main, ["serve", "--now", "1900-01-01T00:00:00Z"])
+    assert result.exit_code == 2 and "the clock runs from 1970-01-01 to 2999-12-31" in result.output
