@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from pathlib import Path
 
@@ -14,11 +15,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.runtime import errors
 from sandbox.runtime.api import ApiRuntime
-from sandbox.runtime.clock import Clock
-from sandbox.runtime.credentials import Credentials
+from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.errors import Problem, problem_json
 from sandbox.runtime.package import ApiPackage
-from sandbox.settings import CONTROL_SPEC, Settings
+from sandbox.runtime.store import open_store
+from sandbox.runtime.tenants import Tenants, register_demo_tenant
+from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 
 
@@ -27,39 +29,48 @@ class Sandbox:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.clock = Clock(settings.now, frozen=settings.frozen)
-        self.credentials = Credentials()
+        self.store = open_store(settings.store)
+        self.tenants = Tenants(self.store)
+        self.clocks = Clocks(self.store)
         self.apis: list[ApiRuntime] = []
-        for doc in load_specs(settings.specs_dir, CONTROL_SPEC):
+        for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file())):
             meta = doc.meta
             if "api" not in meta or "handlers" not in meta:
                 raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
             package: ApiPackage = importlib.import_module(meta["handlers"]).package
             fixture = self._fixture(meta.get("fixture"))
-            api = ApiRuntime(
-                doc,
-                package,
-                fixture,
-                seed=settings.seed,
-                clock=self.clock,
-                credentials=self.credentials,
-                strict=settings.strict,
+            self.apis.append(
+                ApiRuntime(doc, package, fixture, sandbox=self, seed=settings.seed, strict=settings.strict)
             )
-            api.sandbox = self
-            self.apis.append(api)
         self.by_host = {host: api for api in self.apis for host in api.hosts}
         self.by_prefix = sorted(self.apis, key=lambda a: -len(a.prefix))
+        self._started = False
+        self._starting = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Once, before the first request: the default clock and the documented demo tenant."""
+        async with self._starting:
+            if self._started:
+                return
+            if self.settings.now is not None:
+                await self.clocks.save(None, Clock(self.settings.now, frozen=self.settings.frozen))
+            await register_demo_tenant(self.tenants, self.apis)
+            self._started = True
 
     def _fixture(self, name: str | None) -> dict:
         if not name:
             return {}
         path: Path = self.settings.fixtures_dir / name
+        if not path.is_file():
+            path = ENGINE_FIXTURES / name  # the engine's own APIs keep their fixtures beside the package
         return load_yaml(path) or {}
 
     def api(self, name: str) -> ApiRuntime:
         return next(a for a in self.apis if a.name == name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._started:
+            await self.start()
         request = Request(scope, receive)
         path: str = scope["path"]
         host_header = request.headers.get("host", "")

@@ -18,7 +18,9 @@ def _data_dir(name: str) -> Path:
     return bundled if bundled.is_dir() else _PACKAGE.parent / name
 
 
-CONTROL_SPEC = _data_dir("specs") / "sandbox.yaml"  # the control plane is always served
+# The engine's own APIs, served whatever --specs-dir says: the control plane and the OAuth2 server.
+ENGINE_SPECS = (_data_dir("specs") / "sandbox.yaml", _data_dir("specs") / "identity.yaml")
+ENGINE_FIXTURES = _data_dir("fixtures")
 
 
 def _flag(text: str) -> bool:
@@ -33,6 +35,7 @@ class Settings:
     now: datetime | None = None  # the clock starts here; None: real time
     frozen: bool = False  # the clock stands still at `now`
     strict: bool = False  # validate every response against its spec before sending it
+    store: str = "memory://"  # memory://, sqlite:///path/file.db or redis://host:port
     specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
 

@@ -14,40 +14,38 @@ from sandbox.runtime.package import ApiPackage
 package = ApiPackage()
 
 
-def _clock_state(ctx: RequestContext) -> dict:
-    clock = ctx.api.clock_for(ctx.tenant)
+def _clock_state(clock: Clock) -> dict:
     return {"now": clock.now().isoformat(), "frozen": clock.frozen}
 
 
 @package.handler("getClock")
-def get_clock(ctx: RequestContext) -> dict:
-    return _clock_state(ctx)
+async def get_clock(ctx: RequestContext) -> dict:
+    return _clock_state(await ctx.api.sandbox.clocks.get(None))
 
 
 @package.handler("setClock")
-def set_clock(ctx: RequestContext) -> dict:
-    clock = ctx.api.clock_for(ctx.tenant)
+async def set_clock(ctx: RequestContext) -> dict:
+    clocks = ctx.api.sandbox.clocks
+    clock = await clocks.get(None)
     body = ctx.body
-    # work on a copy, so a refused change leaves the clock as it was
-    target = Clock(clock.now(), frozen=clock.frozen)
     try:
         if "now" in body:
-            target.set(parse_instant(body["now"]), frozen=body.get("frozen"))
+            clock.set(parse_instant(body["now"]), frozen=body.get("frozen"))
         elif "frozen" in body:
-            target.set(target.now(), frozen=body["frozen"])
+            clock.set(clock.now(), frozen=body["frozen"])
         if "advanceSeconds" in body:
-            target.advance(timedelta(seconds=body["advanceSeconds"]))
+            clock.advance(timedelta(seconds=body["advanceSeconds"]))
     except ClockRangeError as exc:
         field = "advanceSeconds" if "advanceSeconds" in body else "now"
         raise ApiError(400, detail=str(exc), violations=[Violation(field, "range", str(exc))]) from exc
-    clock.set(target.now(), frozen=target.frozen)
-    return _clock_state(ctx)
+    await clocks.save(None, clock)  # only a change that fits the range is kept
+    return _clock_state(clock)
 
 
 @package.handler("resetClock")
-def reset_clock(ctx: RequestContext) -> dict:
-    ctx.api.clock_for(ctx.tenant).reset()
-    return _clock_state(ctx)
+async def reset_clock(ctx: RequestContext) -> dict:
+    await ctx.api.sandbox.clocks.reset(None)
+    return _clock_state(await ctx.api.sandbox.clocks.get(None))
 
 
 @package.handler("listSpecs")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -12,11 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.runtime import errors
-from sandbox.runtime.clock import Clock
 from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.credentials import Credentials
 from sandbox.runtime.errors import ApiError, Problem, Violation
 from sandbox.runtime.package import ApiPackage
+from sandbox.runtime.tenants import DEMO_TENANT
 from sandbox.spec.generate import generate_response
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.negotiate import negotiate
@@ -24,9 +25,10 @@ from sandbox.spec.operations import Operation, compile_operations, is_json_media
 from sandbox.spec.router import Router
 from sandbox.spec.validate import violations
 
-log = logging.getLogger("sandbox")
+if TYPE_CHECKING:
+    from sandbox.app import Sandbox
 
-DEMO_TENANT = "demo"
+log = logging.getLogger("sandbox")
 
 
 class ApiRuntime:
@@ -36,9 +38,8 @@ class ApiRuntime:
         package: ApiPackage,
         fixture: dict,
         *,
+        sandbox: Sandbox,
         seed: str,
-        clock: Clock,
-        credentials: Credentials,
         strict: bool,
     ) -> None:
         meta = doc.meta
@@ -53,19 +54,13 @@ class ApiRuntime:
         self.fixture = fixture
         self.seed = seed
         self.strict = strict
-        self.credentials = credentials
-        self._clock = clock
+        self.sandbox = sandbox
         self._worlds: dict[str, Any] = {}
         self.operations = compile_operations(doc, self.name)
         self.router = Router(self.operations)
         self.security_schemes: dict[str, dict] = doc.raw.get("components", {}).get("securitySchemes", {})
-        for scheme, secret in (fixture.get("demo_credentials") or {}).items():
-            credentials.add(self.name, scheme, str(secret), DEMO_TENANT)
 
     # -- per-tenant state ------------------------------------------------------------------
-    def clock_for(self, tenant: str) -> Clock:
-        return self._clock
-
     def world_for(self, tenant: str) -> Any:
         world = self._worlds.get(tenant)
         if world is None:
@@ -104,7 +99,7 @@ class ApiRuntime:
                 )
             raise ApiError(404, errors.UNKNOWN_PATH, f"No operation at {path}")
         op = match.operation
-        tenant = self._authenticate(op, request)
+        tenant = await self._authenticate(op, request)
         params = self._parameters(op, request, match.path_params)
         body = await self._body(op, request)
         media_type = negotiate(request.headers.get("accept"), op.produces)
@@ -123,6 +118,7 @@ class ApiRuntime:
             body=body,
             media_type=media_type,
             base_url=base_url,
+            clock=await self.sandbox.clocks.get(tenant),
         )
         handler = self.package.handlers.get(op.operation_id)
         if handler is not None:
@@ -131,37 +127,44 @@ class ApiRuntime:
             reply = generate_response(self.doc, op, media_type, seed=f"{self.seed}:{tenant}", path=path)
         return self._respond(op, reply, media_type)
 
-    def _authenticate(self, op: Operation, request: Request) -> str:
+    async def _authenticate(self, op: Operation, request: Request) -> str:
+        """The tenant whose credential satisfies one of the operation's security requirements."""
         if not op.security:
             return DEMO_TENANT
         presented = False
         for requirement in op.security:
+            if not requirement:
+                return DEMO_TENANT
             tenant = None
             for scheme_name in requirement:
                 secret = self._secret(scheme_name, request)
                 presented = presented or secret is not None
-                owner = secret and self.credentials.tenant_for(self.name, scheme_name, secret)
+                owner = secret and await self.sandbox.tenants.owner(self.name, scheme_name, secret)
                 if not owner or (tenant and owner != tenant):
                     tenant = None
                     break
                 tenant = owner
-            if tenant or not requirement:
-                return tenant or DEMO_TENANT
+            if tenant:
+                return tenant
         if presented:
-            raise ApiError(
-                401, errors.INVALID_CREDENTIALS, "The credentials are not valid for this operation"
-            )
+            detail = "The credentials are not valid for this operation"
+            raise ApiError(401, errors.INVALID_CREDENTIALS, detail)
         raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
 
     def _secret(self, scheme_name: str, request: Request) -> str | None:
+        """What the client presented for an API-key or Basic scheme (`user:password`)."""
         scheme = self.security_schemes.get(scheme_name, {})
         if scheme.get("type") == "apiKey":
-            source = {
-                "header": request.headers,
-                "query": request.query_params,
-                "cookie": request.cookies,
-            }[scheme["in"]]
-            return source.get(scheme["name"]) or None
+            source = {"header": request.headers, "query": request.query_params, "cookie": request.cookies}
+            return source[scheme["in"]].get(scheme["name"]) or None
+        if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "basic":
+            kind, _, encoded = request.headers.get("authorization", "").partition(" ")
+            if kind.lower() != "basic" or not encoded:
+                return None
+            try:
+                return base64.b64decode(encoded, validate=True).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                return ""
         return None
 
     def _parameters(self, op: Operation, request: Request, path_params: dict[str, str]) -> dict[str, Any]:

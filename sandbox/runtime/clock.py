@@ -65,3 +65,45 @@ class Clock:
     def reset(self) -> None:
         self._offset = timedelta(0)
         self._frozen_at = None
+
+    def state(self) -> dict:
+        """What the store keeps: an offset from real time, or the instant it stands still at."""
+        frozen_at = self._frozen_at.isoformat() if self._frozen_at else None
+        return {"offset": self._offset.total_seconds(), "frozen_at": frozen_at}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Clock:
+        clock = cls()
+        clock._offset = timedelta(seconds=state.get("offset", 0))
+        if state.get("frozen_at"):
+            clock._frozen_at = parse_instant(state["frozen_at"])
+        return clock
+
+
+DEFAULT_CLOCK_KEY = "clock:default"
+
+
+def tenant_clock_key(tenant: str) -> str:
+    return f"t:{tenant}:clock"
+
+
+class Clocks:
+    """Each tenant's clock, kept in the store so every replica reads the same time. A tenant that
+    never set its own follows the sandbox's default clock."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def get(self, tenant: str | None) -> Clock:
+        state = None
+        if tenant is not None:
+            state = await self.store.get(tenant_clock_key(tenant))
+        if state is None:
+            state = await self.store.get(DEFAULT_CLOCK_KEY)
+        return Clock.from_state(state) if state else Clock()
+
+    async def save(self, tenant: str | None, clock: Clock) -> None:
+        await self.store.set(tenant_clock_key(tenant) if tenant else DEFAULT_CLOCK_KEY, clock.state())
+
+    async def reset(self, tenant: str | None) -> None:
+        await self.store.delete(tenant_clock_key(tenant) if tenant else DEFAULT_CLOCK_KEY)

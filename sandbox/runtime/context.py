@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from sandbox.runtime.clock import Clock
+
 if TYPE_CHECKING:
     from sandbox.runtime.api import ApiRuntime
     from sandbox.spec.operations import Operation
@@ -33,9 +35,10 @@ class RequestContext:
     body: Any
     media_type: str | None
     base_url: str  # where the client reached this API, e.g. https://ws.cbso.nbb.be
+    clock: Clock  # the tenant's clock, read once for this request
 
     def now(self) -> datetime:
-        return self.api.clock_for(self.tenant).now()
+        return self.clock.now()
 
     @property
     def world(self) -> Any:

@@ -1,0 +1,215 @@
+"""The store in one SQLite file: survives restarts, and the worker processes of one host share it.
+
+WAL mode lets readers run beside the one writer; every read-modify-write runs in a `BEGIN IMMEDIATE`
+transaction, so it is atomic across processes too. Expiry times are epoch seconds (real time, the
+same in every process and after a restart); an expired row is invisible and purged now and then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sandbox.runtime.store import Store, dumps, loads
+
+T = TypeVar("T")
+
+# How long a write waits for another process's write before giving up with "database is locked".
+BUSY_TIMEOUT = 5.0
+PURGE_EVERY = 60.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS kv (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    expires REAL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
+CREATE TABLE IF NOT EXISTS logs (
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_counters (
+    key TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+LIVE = "(expires IS NULL OR expires > :now)"
+# Not LIKE: it ignores case and treats % and _ as wildcards.
+UNDER_PREFIX = "key >= :prefix AND substr(key, 1, :length) = :prefix"
+
+
+class SqliteStore(Store):
+    """One connection per store, used by one thread at a time so the event loop never waits on disk."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._next_purge = 0.0
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteStore:
+        """`sqlite:///abs/path.db` (three slashes: an absolute path) or `sqlite://relative.db`."""
+        scheme, _, path = url.partition("://")
+        if scheme.lower() != "sqlite" or not path:
+            raise ValueError(f"store {url!r}: write sqlite:///absolute/path.db or sqlite://relative.db")
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise ValueError(f"store {url!r}: folder {folder} does not exist; create it first")
+        return cls(path)
+
+    async def get(self, key: str) -> Any | None:
+        row = await self._read(
+            f"SELECT value FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
+        )
+        return loads(row[0][0]) if row else None
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        raw, expires = dumps(value), _expiry(ttl)
+        await self._write(lambda db: _put(db, key, raw, expires))
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        raw, expires = dumps(value), _expiry(ttl)
+
+        def add(db: sqlite3.Connection) -> bool:
+            if _live_value(db, key) is not None:
+                return False
+            _put(db, key, raw, expires)
+            return True
+
+        return await self._write(add)
+
+    async def take(self, key: str) -> Any | None:
+        def take(db: sqlite3.Connection) -> bytes | None:
+            raw = _live_value(db, key)
+            db.execute("DELETE FROM kv WHERE key = ?", (key,))
+            return raw
+
+        return loads(await self._write(take))
+
+    async def delete(self, *keys: str) -> None:
+        def delete(db: sqlite3.Connection) -> None:
+            for table in ("kv", "logs", "log_counters"):
+                db.executemany(f"DELETE FROM {table} WHERE key = ?", [(key,) for key in keys])
+
+        if keys:
+            await self._write(delete)
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        def incr(db: sqlite3.Connection) -> int:
+            row = db.execute(
+                f"SELECT value, expires FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
+            ).fetchone()
+            value, expires = (amount, _expiry(ttl)) if row is None else (loads(row[0]) + amount, row[1])
+            _put(db, key, dumps(value), expires)
+            return value
+
+        return await self._write(incr)
+
+    async def keys(self, prefix: str) -> list[str]:
+        rows = await self._read(
+            f"SELECT key FROM kv WHERE {UNDER_PREFIX} AND {LIVE}"
+            f" UNION SELECT key FROM log_counters WHERE {UNDER_PREFIX} ORDER BY key",
+            {"prefix": prefix, "length": len(prefix), "now": time.time()},
+        )
+        return [key for (key,) in rows]
+
+    async def delete_prefix(self, prefix: str) -> int:
+        def delete_prefix(db: sqlite3.Connection) -> int:
+            where = {"prefix": prefix, "length": len(prefix)}
+            db.execute(f"DELETE FROM logs WHERE {UNDER_PREFIX}", where)
+            values = db.execute(f"DELETE FROM kv WHERE {UNDER_PREFIX}", where).rowcount
+            return values + db.execute(f"DELETE FROM log_counters WHERE {UNDER_PREFIX}", where).rowcount
+
+        return await self._write(delete_prefix)
+
+    async def append(self, key: str, value: Any, max_len: int) -> int:
+        raw = dumps(value)
+
+        def append(db: sqlite3.Connection) -> int:
+            # The counter outlives the rows that trimming drops, so a number is never handed out twice.
+            (seq,) = db.execute(
+                "INSERT INTO log_counters (key, seq) VALUES (?, 1)"
+                " ON CONFLICT (key) DO UPDATE SET seq = seq + 1 RETURNING seq",
+                (key,),
+            ).fetchone()
+            db.execute("INSERT INTO logs (key, seq, value) VALUES (?, ?, ?)", (key, seq, raw))
+            db.execute("DELETE FROM logs WHERE key = ? AND seq <= ?", (key, seq - max_len))
+            return seq
+
+        return await self._write(append)
+
+    async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
+        rows = await self._read(
+            "SELECT seq, value FROM logs WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (key, after, max(limit, 0)),
+        )
+        return [(seq, loads(raw)) for seq, raw in rows]
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    async def _read(self, sql: str, parameters: dict[str, Any] | tuple[Any, ...]) -> list[Any]:
+        return await asyncio.to_thread(self._with_db, lambda db: db.execute(sql, parameters).fetchall())
+
+    async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.to_thread(self._with_db, lambda db: self._in_transaction(db, work))
+
+    def _in_transaction(self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+        # IMMEDIATE takes the write lock before reading, so no other process writes in between.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(db)
+            if time.monotonic() >= self._next_purge:
+                db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
+                self._next_purge = time.monotonic() + PURGE_EVERY
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def _with_db(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            if self._db is None:
+                self._db = self._connect()
+            return work(self._db)
+
+    def _connect(self) -> sqlite3.Connection:
+        # Opened on first use, not in __init__: a connection must not cross a fork of uvicorn workers.
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        # With WAL, NORMAL loses no committed write when the process dies, only on power loss.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.executescript(SCHEMA)
+        return db
+
+
+def _expiry(ttl: float | None) -> float | None:
+    return None if ttl is None else time.time() + ttl
+
+
+def _live_value(db: sqlite3.Connection, key: str) -> bytes | None:
+    row = db.execute(
+        f"SELECT value FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _put(db: sqlite3.Connection, key: str, raw: bytes, expires: float | None) -> None:
+    db.execute("INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)", (key, raw, expires))

@@ -1,0 +1,145 @@
+"""Tenants: every credential belongs to one, and a tenant sees only its own world and state.
+
+Credentials are made from what each spec's security schemes ask for: an API key per `apiKey`
+scheme, one OAuth2 client for every `oauth2`/bearer scheme, a username and password per `http
+basic` scheme. All of it lives in the store, so every replica sharing the store knows them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sandbox.runtime.store import Store
+
+DEMO_TENANT = "demo"
+DEFAULT_TOKEN_LIFETIME = 3600  # seconds
+TENANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+@dataclass
+class OAuthClient:
+    client_id: str
+    client_secret: str
+    tenant: str
+    scopes: list[str]
+    redirect_uris: list[str] = field(default_factory=list)
+
+    def allows(self, scopes: list[str]) -> bool:
+        return set(scopes) <= set(self.scopes)
+
+
+@dataclass
+class Tenant:
+    id: str
+    name: str
+    created: str  # ISO instant, real time
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    credentials: dict[str, dict[str, Any]] = field(default_factory=dict)  # api -> scheme -> credential
+
+
+def credential_key(api: str, scheme: str, secret: str) -> str:
+    return f"cred:{api}:{scheme}:{secret}"
+
+
+def tenant_key(tenant_id: str) -> str:
+    return f"tenant:{tenant_id}"
+
+
+def client_key(client_id: str) -> str:
+    return f"oauth-client:{client_id}"
+
+
+def state_prefix(tenant_id: str) -> str:
+    """Every key of a tenant's state starts here, so deleting a tenant deletes all of it."""
+    return f"t:{tenant_id}:"
+
+
+class Tenants:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get(self, tenant_id: str) -> Tenant | None:
+        raw = await self.store.get(tenant_key(tenant_id))
+        return Tenant(**raw) if raw else None
+
+    async def save(self, tenant: Tenant) -> None:
+        await self.store.set(tenant_key(tenant.id), asdict(tenant))
+
+    async def all(self) -> list[Tenant]:
+        found = []
+        for key in await self.store.keys("tenant:"):
+            raw = await self.store.get(key)
+            if raw:
+                found.append(Tenant(**raw))
+        return found
+
+    async def owner(self, api: str, scheme: str, secret: str) -> str | None:
+        return await self.store.get(credential_key(api, scheme, secret))
+
+    async def client(self, client_id: str) -> OAuthClient | None:
+        raw = await self.store.get(client_key(client_id))
+        return OAuthClient(**raw) if raw else None
+
+    async def register_client(self, client: OAuthClient) -> None:
+        await self.store.set(client_key(client.client_id), asdict(client))
+
+    async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
+        await self.store.set(credential_key(api, scheme, secret), tenant_id)
+
+    async def delete(self, tenant_id: str) -> bool:
+        tenant = await self.get(tenant_id)
+        if tenant is None:
+            return False
+        for api, schemes in tenant.credentials.items():
+            for scheme, credential in schemes.items():
+                if "client_id" in credential:
+                    await self.store.delete(client_key(credential["client_id"]))
+                else:
+                    await self.store.delete(credential_key(api, scheme, credential["secret"]))
+        await self.store.delete_prefix(state_prefix(tenant_id))
+        await self.store.delete(tenant_key(tenant_id))
+        return True
+
+
+def new_secret(prefix: str = "") -> str:
+    return prefix + secrets.token_hex(16)
+
+
+async def register_demo_tenant(tenants: Tenants, apis) -> Tenant:
+    """The documented demo tenant, with the credentials each API's fixture lists under
+    `demo_credentials` (a string per API key or Basic scheme, a client per OAuth2 scheme)."""
+    tenant = await tenants.get(DEMO_TENANT) or Tenant(
+        id=DEMO_TENANT, name="Documented demo tenant", created=_now_iso()
+    )
+    for api in apis:
+        for scheme, credential in (api.fixture.get("demo_credentials") or {}).items():
+            if isinstance(credential, dict):
+                if credential.get("scopes") == "*":
+                    credential = {**credential, "scopes": declared_scopes(apis)}
+                client = OAuthClient(tenant=DEMO_TENANT, **credential)
+                await tenants.register_client(client)
+                tenant.credentials.setdefault(api.name, {})[scheme] = asdict(client)
+            else:
+                await tenants.register_credential(api.name, scheme, str(credential), DEMO_TENANT)
+                tenant.credentials.setdefault(api.name, {})[scheme] = {"secret": str(credential)}
+    await tenants.save(tenant)
+    return tenant
+
+
+def declared_scopes(apis) -> list[str]:
+    """Every scope an OAuth2 security scheme of a loaded spec declares."""
+    found = set()
+    for api in apis:
+        for scheme in api.security_schemes.values():
+            if scheme.get("type") == "oauth2":
+                for flow in scheme.get("flows", {}).values():
+                    found.update(flow.get("scopes", {}))
+    return sorted(found)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
