@@ -17,7 +17,10 @@ from sandbox.runtime import errors
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.errors import Problem, problem_json
+from sandbox.runtime.faults import Faults
+from sandbox.runtime.journal import Journal
 from sandbox.runtime.package import ApiPackage
+from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import open_store
 from sandbox.runtime.tenants import Tenants, register_demo_tenant
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
@@ -32,6 +35,8 @@ class Sandbox:
         self.store = open_store(settings.store)
         self.tenants = Tenants(self.store)
         self.clocks = Clocks(self.store)
+        self.faults = Faults(self.store)
+        self.journal = Journal(self.store, settings.journal_size)
         self.apis: list[ApiRuntime] = []
         for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file())):
             meta = doc.meta
@@ -42,6 +47,10 @@ class Sandbox:
             self.apis.append(
                 ApiRuntime(doc, package, fixture, sandbox=self, seed=settings.seed, strict=settings.strict)
             )
+        self.rate_limits = RateLimiter(
+            self.store,
+            {api.name: api.fixture.get("rate_limit") or {} for api in self.apis if api.rate_limited},
+        )
         self.by_host = {host: api for api in self.apis for host in api.hosts}
         self.by_prefix = sorted(self.apis, key=lambda a: -len(a.prefix))
         self._started = False

@@ -36,6 +36,8 @@ class Settings:
     frozen: bool = False  # the clock stands still at `now`
     strict: bool = False  # validate every response against its spec before sending it
     store: str = "memory://"  # memory://, sqlite:///path/file.db or redis://host:port
+    journal_size: int = 1000  # exchanges kept per tenant; the oldest is dropped
+    admin_token: str | None = None  # required on the control plane when listening beyond loopback
     specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
 
@@ -45,6 +47,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         converters = {
             "port": int,
+            "journal_size": int,
             "now": parse_instant,
             "frozen": _flag,
             "strict": _flag,

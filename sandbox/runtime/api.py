@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -13,9 +14,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.runtime import errors
+from sandbox.runtime import errors, journal
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError, Problem, Violation
+from sandbox.runtime.exchange import DroppedConnection, Exchange, malformed
+from sandbox.runtime.faults import Fault, delay, retry_after
+from sandbox.runtime.journal import UNATTRIBUTED
 from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.tenants import DEMO_TENANT
 from sandbox.spec.generate import generate_response
@@ -50,6 +54,8 @@ class ApiRuntime:
         self.title: str = doc.raw.get("info", {}).get("title", self.name)
         self.unacceptable_status: int = int(meta.get("unacceptable-status", 406))
         self.request_id_header: str | None = meta.get("request-id-header")
+        self.journaled: bool = meta.get("journal", True)
+        self.rate_limited: bool = meta.get("rate-limit", True)
         self.package = package
         self.fixture = fixture
         self.seed = seed
@@ -71,11 +77,13 @@ class ApiRuntime:
 
     # -- the way of a request --------------------------------------------------------------
     async def handle(self, request: Request, path: str, base_url: str) -> Response:
+        started, clock_start = time.time(), time.perf_counter()
+        exchange = Exchange()
         request_id = None
         if self.request_id_header:
             request_id = request.headers.get(self.request_id_header) or str(uuid.uuid4())
         try:
-            response = await self._handle(request, path, base_url)
+            response = await self._handle(request, path, base_url, exchange)
         except ApiError as exc:
             response = self.package.render_error(exc.problem)
         except Exception:
@@ -85,9 +93,35 @@ class ApiRuntime:
             )
         if request_id:
             response.headers[self.request_id_header] = request_id
+        if exchange.room is not None:
+            response.headers.update(exchange.room.headers())
+        if self.journaled:
+            await self._record(request, exchange, response, started, time.perf_counter() - clock_start)
         return response
 
-    async def _handle(self, request: Request, path: str, base_url: str) -> Response:
+    async def _record(
+        self, request: Request, exchange: Exchange, response: Response, started: float, duration: float
+    ) -> None:
+        await self.sandbox.journal.record(
+            exchange.tenant or UNATTRIBUTED,
+            journal.entry(
+                api=self.name,
+                operation_id=exchange.operation_id,
+                method=request.method,
+                path=request.url.path,
+                query=request.url.query,
+                request_headers=list(request.headers.items()),
+                request_body=await request.body(),
+                status=0 if isinstance(response, DroppedConnection) else response.status_code,
+                response_headers=[(k.decode(), v.decode()) for k, v in response.raw_headers],
+                response_body=bytes(response.body),
+                started=started,
+                duration=duration,
+                fault=exchange.fault,
+            ),
+        )
+
+    async def _handle(self, request: Request, path: str, base_url: str, exchange: Exchange) -> Response:
         match = self.router.match(request.method, path)
         if match.operation is None:
             if match.allowed:
@@ -99,7 +133,24 @@ class ApiRuntime:
                 )
             raise ApiError(404, errors.UNKNOWN_PATH, f"No operation at {path}")
         op = match.operation
-        tenant = await self._authenticate(op, request)
+        exchange.operation_id = op.operation_id
+        owner = await self._authenticate(op, request)
+        faults: list[tuple[Fault, int]] = []
+        if owner is not None:
+            exchange.tenant = owner
+            if self.rate_limited:
+                exchange.room = await self.sandbox.rate_limits.take(owner, self.name)
+            faults = await self.sandbox.faults.triggered(owner, self.name, op.operation_id)
+            exchange.fault = ",".join(f.kind for f, _ in faults) or None
+            for fault, nth_use in faults:
+                if fault.kind == "latency":
+                    await delay(fault, nth_use)
+                elif fault.kind == "status":
+                    detail = "A fault switched on for this tenant answered this call"
+                    raise ApiError(fault.status, "fault", detail, headers=retry_after(fault.status))
+                elif fault.kind == "drop":
+                    return DroppedConnection()
+        tenant = owner or DEMO_TENANT
         params = self._parameters(op, request, match.path_params)
         body = await self._body(op, request)
         media_type = negotiate(request.headers.get("accept"), op.produces)
@@ -125,16 +176,20 @@ class ApiRuntime:
             reply = await ApiPackage.call(handler, ctx)
         else:
             reply = generate_response(self.doc, op, media_type, seed=f"{self.seed}:{tenant}", path=path)
-        return self._respond(op, reply, media_type)
+        response = self._respond(op, reply, media_type)
+        if any(f.kind == "malformed" for f, _ in faults):
+            return malformed(response)
+        return response
 
-    async def _authenticate(self, op: Operation, request: Request) -> str:
-        """The tenant whose credential satisfies one of the operation's security requirements."""
+    async def _authenticate(self, op: Operation, request: Request) -> str | None:
+        """The tenant whose credential satisfies one of the operation's security requirements;
+        None when the operation asks for no credentials."""
         if not op.security:
-            return DEMO_TENANT
+            return None
         presented = False
         for requirement in op.security:
             if not requirement:
-                return DEMO_TENANT
+                return None
             tenant = None
             for scheme_name in requirement:
                 secret = self._secret(scheme_name, request)

@@ -68,10 +68,7 @@ class SqliteStore(Store):
         return cls(path)
 
     async def get(self, key: str) -> Any | None:
-        row = await self._read(
-            f"SELECT value FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
-        )
-        return loads(row[0][0]) if row else None
+        return loads(await self._read(lambda db: _live_value(db, key)))
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         raw, expires = dumps(value), _expiry(ttl)
@@ -116,11 +113,12 @@ class SqliteStore(Store):
         return await self._write(incr)
 
     async def keys(self, prefix: str) -> list[str]:
-        rows = await self._read(
+        sql = (
             f"SELECT key FROM kv WHERE {UNDER_PREFIX} AND {LIVE}"
-            f" UNION SELECT key FROM log_counters WHERE {UNDER_PREFIX} ORDER BY key",
-            {"prefix": prefix, "length": len(prefix), "now": time.time()},
+            f" UNION SELECT key FROM log_counters WHERE {UNDER_PREFIX} ORDER BY key"
         )
+        where = {"prefix": prefix, "length": len(prefix), "now": time.time()}
+        rows = await self._read(lambda db: db.execute(sql, where).fetchall())
         return [key for (key,) in rows]
 
     async def delete_prefix(self, prefix: str) -> int:
@@ -149,10 +147,8 @@ class SqliteStore(Store):
         return await self._write(append)
 
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
-        rows = await self._read(
-            "SELECT seq, value FROM logs WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (key, after, max(limit, 0)),
-        )
+        sql = "SELECT seq, value FROM logs WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?"
+        rows = await self._read(lambda db: db.execute(sql, (key, after, max(limit, 0))).fetchall())
         return [(seq, loads(raw)) for seq, raw in rows]
 
     async def close(self) -> None:
@@ -164,8 +160,9 @@ class SqliteStore(Store):
                 self._db.close()
                 self._db = None
 
-    async def _read(self, sql: str, parameters: dict[str, Any] | tuple[Any, ...]) -> list[Any]:
-        return await asyncio.to_thread(self._with_db, lambda db: db.execute(sql, parameters).fetchall())
+    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """One statement needs no transaction: SQLite runs each atomically."""
+        return await asyncio.to_thread(self._with_db, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.to_thread(self._with_db, lambda db: self._in_transaction(db, work))
@@ -178,10 +175,11 @@ class SqliteStore(Store):
             if time.monotonic() >= self._next_purge:
                 db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
                 self._next_purge = time.monotonic() + PURGE_EVERY
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return result
 
     def _with_db(self, work: Callable[[sqlite3.Connection], T]) -> T:

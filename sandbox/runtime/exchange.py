@@ -1,0 +1,39 @@
+"""What the way of a request learns about one exchange, and the faulty answers it can give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from sandbox.runtime.ratelimit import Room
+
+
+@dataclass
+class Exchange:
+    tenant: str | None = None  # known once a credential named it
+    operation_id: str | None = None
+    room: Room | None = None  # rate-limit room left, once counted
+    fault: str | None = None  # the faults that fired, comma-separated
+
+
+class DroppedConnection(Response):
+    """Headers promise a body that never comes: the server closes the connection half-way."""
+
+    def __init__(self) -> None:
+        super().__init__(b"", status_code=200, media_type="application/json")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"4096")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
+        raise ConnectionAbortedError("fault: connection dropped by the sandbox")
+
+
+def malformed(response: Response) -> Response:
+    """The same answer with its body cut in half: it no longer parses."""
+    body = bytes(response.body)
+    cut = body[: max(1, len(body) // 2)]
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(cut, status_code=response.status_code, headers=headers)

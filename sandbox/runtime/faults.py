@@ -1,0 +1,94 @@
+"""Faults a tenant switches on through the control plane, per operation or for a whole API:
+added latency, a given status for the next N calls, a dropped connection, a malformed body, a
+slow async job. No header or parameter of a request can trigger them."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from dataclasses import asdict, dataclass
+
+from sandbox.runtime.store import Store
+from sandbox.runtime.tenants import state_prefix
+
+KINDS = ("latency", "status", "drop", "malformed", "slow_job")
+
+
+@dataclass
+class Fault:
+    id: str
+    kind: str
+    api: str | None = None  # None: every API
+    operationId: str | None = None  # None: every operation of the API  (fields carry their wire names)
+    count: int | None = None  # the next N matching calls; None: until removed
+    latencyMs: int = 0
+    latencyMaxMs: int | None = None  # random latency between latencyMs and this
+    seed: int = 0
+    status: int = 503
+    factor: float = 1.0  # slow_job: an async job takes this many times longer
+
+    def matches(self, api: str, operation_id: str) -> bool:
+        return (self.api in (None, api)) and (self.operationId in (None, operation_id))
+
+
+def _faults_key(tenant: str) -> str:
+    return f"{state_prefix(tenant)}faults"
+
+
+def _used_key(tenant: str, fault_id: str) -> str:
+    return f"{state_prefix(tenant)}fault-used:{fault_id}"
+
+
+class Faults:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def list(self, tenant: str) -> list[Fault]:
+        return [Fault(**raw) for raw in await self.store.get(_faults_key(tenant)) or []]
+
+    async def add(self, tenant: str, **fields) -> Fault:
+        fault = Fault(id=uuid.uuid4().hex[:12], **fields)
+        await self.store.set(_faults_key(tenant), [asdict(f) for f in [*await self.list(tenant), fault]])
+        return fault
+
+    async def remove(self, tenant: str, fault_id: str | None = None) -> bool:
+        """One fault, or all of them when `fault_id` is None; False when there was none."""
+        current = await self.list(tenant)
+        kept = [f for f in current if fault_id is not None and f.id != fault_id]
+        await self.store.set(_faults_key(tenant), [asdict(f) for f in kept])
+        await self.store.delete(*[_used_key(tenant, f.id) for f in current if f not in kept])
+        return len(kept) < len(current)
+
+    async def triggered(self, tenant: str, api: str, operation_id: str) -> list[tuple[Fault, int]]:
+        """The faults this call sets off, each with how many times it has now fired (a counted
+        fault stops once spent)."""
+        fired = []
+        for fault in await self.list(tenant):
+            if not fault.matches(api, operation_id) or fault.kind == "slow_job":
+                continue
+            used = await self.store.incr(_used_key(tenant, fault.id))
+            if fault.count is None or used <= fault.count:
+                fired.append((fault, used))
+        return fired
+
+    async def job_factor(self, tenant: str, api: str, operation_id: str) -> float:
+        """How many times longer an async job started by this operation takes."""
+        factor = 1.0
+        for fault in await self.list(tenant):
+            if fault.kind == "slow_job" and fault.matches(api, operation_id):
+                factor *= fault.factor
+        return factor
+
+
+def retry_after(status: int) -> dict[str, str]:
+    """An injected 429 or 503 says when to come back, as the real ones do."""
+    return {"Retry-After": "1"} if status in (429, 503) else {}
+
+
+async def delay(fault: Fault, nth_call: int) -> None:
+    if fault.latencyMaxMs is None:
+        millis = fault.latencyMs
+    else:
+        millis = random.Random(f"{fault.seed}:{nth_call}").randint(fault.latencyMs, fault.latencyMaxMs)
+    await asyncio.sleep(millis / 1000)

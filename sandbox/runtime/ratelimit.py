@@ -1,0 +1,82 @@
+"""Rate limits per tenant and API, in fixed windows of real time (a client waits in real time,
+whatever the sandbox clock says). Every answer carries headers a client can compute its room from."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+
+from sandbox.runtime.errors import RATE_LIMITED, ApiError
+from sandbox.runtime.store import Store
+from sandbox.runtime.tenants import state_prefix
+
+DEFAULT = {"requests": 1200, "window": 60}
+
+
+@dataclass(frozen=True)
+class Limit:
+    requests: int
+    window: int  # seconds
+
+
+@dataclass(frozen=True)
+class Room:
+    limit: Limit
+    remaining: int
+    reset: int  # seconds until the window ends
+
+    def headers(self) -> dict[str, str]:
+        # IETF draft-ietf-httpapi-ratelimit-headers, with the policy spelled out
+        return {
+            "RateLimit-Limit": str(self.limit.requests),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit.requests};w={self.limit.window}",
+        }
+
+
+def _settings_key(tenant: str) -> str:
+    return f"{state_prefix(tenant)}rate-limits"
+
+
+class RateLimiter:
+    def __init__(self, store: Store, defaults: dict[str, dict]) -> None:
+        self.store = store
+        self.defaults = defaults  # api -> {"requests", "window"} from each API's fixture
+
+    async def limits(self, tenant: str) -> dict[str, Limit]:
+        """The tenant's limit for every API: its own setting, else the API's default."""
+        own = await self.store.get(_settings_key(tenant)) or {}
+        return {
+            api: Limit(**{**DEFAULT, **default, **own.get(api, {})}) for api, default in self.defaults.items()
+        }
+
+    async def configure(self, tenant: str, changes: dict[str, dict]) -> dict[str, Limit]:
+        own = await self.store.get(_settings_key(tenant)) or {}
+        for api, limit in changes.items():
+            own[api] = asdict(Limit(**{**DEFAULT, **self.defaults.get(api, {}), **own.get(api, {}), **limit}))
+        await self.store.set(_settings_key(tenant), own)
+        return await self.limits(tenant)
+
+    async def reset(self, tenant: str) -> None:
+        await self.store.delete(_settings_key(tenant))
+
+    async def take(self, tenant: str, api: str) -> Room:
+        """Count one request; past the limit, raise the 429 with `Retry-After`."""
+        limit = (await self.limits(tenant))[api]
+        now = time.time()
+        window_start = int(now // limit.window) * limit.window
+        count = await self.store.incr(
+            f"{state_prefix(tenant)}rl:{api}:{limit.window}:{window_start}", ttl=limit.window + 1
+        )
+        reset = max(1, math.ceil(window_start + limit.window - now))
+        room = Room(limit, max(0, limit.requests - count), reset)
+        if count > limit.requests:
+            raise ApiError(
+                429,
+                RATE_LIMITED,
+                f"Rate limit is exceeded. Try again in {reset} seconds.",
+                headers={**room.headers(), "Retry-After": str(reset)},
+            )
+        return room

@@ -1,0 +1,146 @@
+"""The store in Redis: the sandboxes on several hosts behind a load balancer share it.
+
+Every key lives under a namespace (`sbx:` unless told otherwise), so the sandbox can share a Redis
+with other programs: `sbx:v:<key>` holds a value or counter (a JSON string, so INCRBY works on it),
+`sbx:l:<key>` a log (a list of "seq|json") and `sbx:n:<key>` that log's sequence counter, which
+trimming leaves alone. Each method is one atomic command or Lua script.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import redis.asyncio as redis
+
+from sandbox.runtime.store import Store, dumps, loads
+
+VALUE, LOG, LOG_COUNTER = "v", "l", "n"
+KINDS = VALUE + LOG + LOG_COUNTER
+SCAN_BATCH = 500
+# Past this many commands in flight a caller waits for a connection (at most POOL_WAIT seconds)
+# rather than failing; `?max_connections=N` in the URL overrides it.
+MAX_CONNECTIONS = 50
+POOL_WAIT = 10.0
+
+# Only a counter this call created gets the ttl.
+INCR = """
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+if created and ARGV[2] ~= '' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return value
+"""
+
+APPEND = """
+local seq = redis.call('INCR', KEYS[2])
+redis.call('RPUSH', KEYS[1], seq .. '|' .. ARGV[1])
+local max_len = tonumber(ARGV[2])
+if max_len > 0 then
+  redis.call('LTRIM', KEYS[1], -max_len, -1)
+else
+  redis.call('DEL', KEYS[1])
+end
+return seq
+"""
+
+# A log's numbers run without gaps from its first entry, so the entries after `after` start at a
+# known index and a reader fetches only what it asked for.
+SINCE = """
+local first = redis.call('LINDEX', KEYS[1], 0)
+if not first then
+  return {}
+end
+local start = math.max(0, tonumber(ARGV[1]) - tonumber(string.match(first, '^%d+')) + 1)
+return redis.call('LRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
+"""
+
+
+class RedisStore(Store):
+    def __init__(self, client: redis.Redis, namespace: str = "sbx:") -> None:
+        self._redis = client
+        self._namespace = namespace
+        self._incr = client.register_script(INCR)
+        self._append = client.register_script(APPEND)
+        self._since = client.register_script(SINCE)
+
+    @classmethod
+    def from_url(cls, url: str, namespace: str = "sbx:") -> RedisStore:
+        """`redis://host:port[/db]` or `rediss://` for TLS."""
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT)
+        return cls(redis.Redis.from_pool(pool), namespace)
+
+    def _key(self, kind: str, key: str) -> str:
+        return f"{self._namespace}{kind}:{key}"
+
+    async def get(self, key: str) -> Any | None:
+        return loads(await self._redis.get(self._key(VALUE, key)))
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        await self._redis.set(self._key(VALUE, key), dumps(value), px=_milliseconds(ttl))
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        added = await self._redis.set(self._key(VALUE, key), dumps(value), px=_milliseconds(ttl), nx=True)
+        return bool(added)
+
+    async def take(self, key: str) -> Any | None:
+        return loads(await self._redis.getdel(self._key(VALUE, key)))
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._redis.unlink(*(self._key(kind, key) for key in keys for kind in KINDS))
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        ttl_ms = _milliseconds(ttl)
+        counted = await self._incr(keys=[self._key(VALUE, key)], args=[amount, ttl_ms or ""])
+        return int(counted)
+
+    async def keys(self, prefix: str) -> list[str]:
+        # A log always has its counter, even when max_len=0 left its list empty (and so absent).
+        return sorted(await self._scan(prefix, VALUE + LOG_COUNTER))
+
+    async def delete_prefix(self, prefix: str) -> int:
+        found = sorted(await self._scan(prefix, KINDS))
+        deleted = 0
+        for start in range(0, len(found), SCAN_BATCH):
+            # One MULTI per batch: a key's value, log and counter vanish together.
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key in found[start : start + SCAN_BATCH]:
+                    pipe.unlink(self._key(VALUE, key))
+                    pipe.unlink(self._key(LOG, key), self._key(LOG_COUNTER, key))
+                removed = await pipe.execute()
+            deleted += sum(1 for count in removed if count)
+        return deleted
+
+    async def append(self, key: str, value: Any, max_len: int) -> int:
+        keys = [self._key(LOG, key), self._key(LOG_COUNTER, key)]
+        return int(await self._append(keys=keys, args=[dumps(value), max_len]))
+
+    async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
+        if limit < 1:  # LRANGE would read a range ending at -1 as "to the end"
+            return []
+        entries = await self._since(keys=[self._key(LOG, key)], args=[after, limit])
+        found = []
+        for entry in entries:
+            seq, _, raw = entry.partition(b"|")
+            found.append((int(seq), loads(raw)))
+        return found
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    async def _scan(self, prefix: str, kinds: str) -> set[str]:
+        """Keys under `prefix` of those `kinds`; SCAN may name a key twice."""
+        pattern = f"{_glob_escape(self._namespace)}[{kinds}]:{_glob_escape(prefix)}*"
+        skip = len(self._namespace) + len(VALUE) + 1
+        return {raw.decode()[skip:] async for raw in self._redis.scan_iter(match=pattern, count=SCAN_BATCH)}
+
+
+def _milliseconds(ttl: float | None) -> int | None:
+    # Redis refuses an expiry of 0; rounding up, a value never expires before its ttl.
+    return None if ttl is None else max(1, math.ceil(ttl * 1000))
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"\\{char}" if char in "\\*?[]" else char for char in text)
