@@ -7,8 +7,11 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 
+ZIP_EARLIEST, ZIP_LATEST = date(1980, 1, 1), date(2107, 12, 31)  # what a zip timestamp can hold
+
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]], stamp: date) -> bytes:
+    stamp = min(max(stamp, ZIP_EARLIEST), ZIP_LATEST)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in entries:

@@ -515,3 +515,14 @@ def test_demo_credentials_name_one_key_per_product():
         "improvedKey": "demo-improved",
         "improvedArchiveKey": "demo-improved-archive",
     }
+
+
+def test_magic_companies_keep_their_promises_under_every_seed():
+    today = date(2026, 11, 17)
+    for n in range(60):
+        world = NbbWorld(f"seed{n}", "demo", FIXTURE)  # building the world checks the magic improvements
+        assert world.deposits("0000000196", today) == []
+        for number in ("0000000295", "0000000394", "0000000493", "0000000592"):
+            deposits = world.deposits(number, today)
+            assert deposits, (n, number)
+            assert all(d.deposit_type == "Initial" for d in deposits if not d.consolidated), (n, number)

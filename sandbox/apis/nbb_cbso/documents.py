@@ -9,6 +9,7 @@ invented (the bank's schema was not inspected).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -343,6 +344,7 @@ _PDF_WORDS = {
 _DISCLAIMER = "Sandbox document: fictitious data, not a filing published by the National Bank of Belgium."
 
 
+@functools.lru_cache(maxsize=1024)  # a published deposit's PDF never changes; it is the costly one
 def pdf_document(deposit: Deposit) -> bytes:
     """A one-page PDF of the deposit: identification and the main rubrics for N and NM1."""
     company, language = deposit.company, deposit.language

@@ -10,6 +10,8 @@ import orjson
 
 from sandbox.apis.nbb_cbso import documents, package
 from sandbox.apis.nbb_cbso.world import (
+    JSON_FROM,
+    XBRL_FROM,
     Deposit,
     Improvement,
     camel_case,
@@ -25,8 +27,6 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 BATCH_HOUR = 5  # a day's batches appear at 05:00 Brussels time on the next day
 ARCHIVE_YEARS = 3
 AUTHENTIC_ARCHIVE_DELAY = timedelta(days=30)
-JSON_FROM = date(2022, 4, 4)
-XBRL_FROM = date(2007, 1, 1)
 
 JSONXBRL = "application/x.jsonxbrl"
 XBRL = "application/x.xbrl"

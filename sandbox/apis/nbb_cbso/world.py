@@ -5,8 +5,10 @@ Nothing is stored. A company is generated from its enterprise number, its deposi
 ``sha256(f"{seed}:{tenant}:nbb-cbso:{key}")``, so every process on every machine agrees on every
 name, reference and amount. Keyed permutations of the enterprise-number space tie the parts
 together: one turns an enterprise number into the sequence of its references (and back), and one
-per year and feed lays a bounded set of companies out over the days of that year, so that a day's
-batch holds exactly the deposits that the query operations return for that day.
+per year and feed lays a bounded set of companies out over the days of that year. A day's batch
+is therefore a bounded sample of that day's deposits (the featured companies' annual deposits and
+the magic companies' deposits), and every deposit in it is exactly what the query operations
+return for it; most companies' deposits appear in no batch.
 
 The shape of the world (shares, mixes, magic companies) comes from ``fixtures/nbb-cbso.yaml``.
 """
@@ -27,7 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from stdnum.be import vat as be_vat
+from sandbox.spec.formats import is_enterprise_number, make_enterprise_number
 
 BASES = 20_000_000  # enterprise number = f"{base:08d}{97 - base % 97:02d}", first digit 0 or 1
 SLOTS = 5  # reference sequence = scramble(base) * SLOTS + slot; 8 digits always decode to a base
@@ -39,7 +41,6 @@ MICRO_MODELS_FROM_FISCAL_YEAR = 2016
 BEF_PER_EUR = Decimal("40.3399")
 LAST_YEAR = 9990  # keeps date arithmetic of far-future requests inside datetime's range
 
-_ENTERPRISE_NUMBER = re.compile(r"[01][0-9]{9}")
 _REFERENCE = re.compile(r"([0-9]{4})-([0-9]{8})")
 _NAME_LOCALES = {"NL": "nl_BE", "FR": "fr_BE", "DE": "de_DE", "EN": "en_GB"}
 _BOXES = ("A", "B", "C", "1", "2", "3", "4", "5", "11", "101", "201")
@@ -213,15 +214,9 @@ class Improvement:
 # ------------------------------------------------------------------------------------ enterprise numbers
 
 
-def is_valid_enterprise_number(value: str) -> bool:
-    """Ten ASCII digits, first 0 or 1, last two = 97 - (first eight mod 97); no BE prefix, no dots."""
-    if not isinstance(value, str) or not _ENTERPRISE_NUMBER.fullmatch(value):
-        return False
-    return int(value[8:]) == 97 - int(value[:8]) % 97 and be_vat.is_valid(value)
-
-
-def enterprise_number(base: int) -> str:
-    return f"{base:08d}{97 - base % 97:02d}"
+# the enterprise-number format lives in the engine, beside the other identifier formats
+is_valid_enterprise_number = is_enterprise_number
+enterprise_number = make_enterprise_number
 
 
 def _base(number: str) -> int:
@@ -486,7 +481,8 @@ class NbbWorld:
         activity = (shape.association_activities if association else shape.company_activities).pick(rng)
         month = overrides.get("fiscal_year_end_month", shape.fiscal_year_end_months.pick(rng))
         first_fiscal_year = overrides.get("first_fiscal_year", rng.randint(*shape.first_fiscal_years))
-        files = overrides.get("files", rng.random() >= shape.never_filer_share)
+        drawn_files = rng.random() >= shape.never_filer_share  # drawn always: the stream stays the same
+        files = overrides.get("files", True if base in self._magic else drawn_files)
         consolidates = overrides.get(
             "consolidates", size == "large" and rng.random() < shape.consolidating_share
         )
@@ -639,7 +635,8 @@ class NbbWorld:
             accounting_data_url_null=False,
         )
         deposits = [annual]
-        if rng.random() < shape.correction_share:
+        # magic companies file exactly what the fixture promises: no corrections of their own
+        if rng.random() < shape.correction_share and base not in self._magic:
             corrected = _weekday_in_year(published + timedelta(days=rng.randint(14, 120)))
             deposit_type = "Complementary" if rng.random() < shape.complementary_share else "Correction"
             if corrected.year == year and corrected > published:
