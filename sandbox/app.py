@@ -22,7 +22,7 @@ from sandbox.runtime.journal import Journal
 from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import open_store
-from sandbox.runtime.tenants import Tenants, register_demo_tenant
+from sandbox.runtime.tenants import Tenants, register_demo_tenant, state_prefix
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 
@@ -37,6 +37,7 @@ class Sandbox:
         self.clocks = Clocks(self.store)
         self.faults = Faults(self.store)
         self.journal = Journal(self.store, settings.journal_size)
+        self.admin_token = settings.admin_token
         self.apis: list[ApiRuntime] = []
         for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file())):
             meta = doc.meta
@@ -65,6 +66,10 @@ class Sandbox:
                 await self.clocks.save(None, Clock(self.settings.now, frozen=self.settings.frozen))
             await register_demo_tenant(self.tenants, self.apis)
             self._started = True
+
+    async def reset_state(self, tenant_id: str) -> None:
+        """Forget what a tenant did (journal, faults, limits, clock, tokens); keep its credentials."""
+        await self.store.delete_prefix(state_prefix(tenant_id))
 
     def _fixture(self, name: str | None) -> dict:
         if not name:

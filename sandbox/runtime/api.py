@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import logging
 import time
 import uuid
@@ -22,6 +23,7 @@ from sandbox.runtime.faults import Fault, delay, retry_after
 from sandbox.runtime.journal import UNATTRIBUTED
 from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.tenants import DEMO_TENANT
+from sandbox.runtime.tokens import authenticate_bearer
 from sandbox.spec.generate import generate_response
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.negotiate import negotiate
@@ -187,24 +189,47 @@ class ApiRuntime:
         if not op.security:
             return None
         presented = False
+        bearer_refusal: ApiError | None = None
         for requirement in op.security:
-            if not requirement:
+            if not requirement or all(self._admin_passes(name, request) for name in requirement):
                 return None
             tenant = None
-            for scheme_name in requirement:
-                secret = self._secret(scheme_name, request)
-                presented = presented or secret is not None
-                owner = secret and await self.sandbox.tenants.owner(self.name, scheme_name, secret)
+            for scheme_name, scopes in requirement.items():
+                scheme = self.security_schemes.get(scheme_name, {})
+                bearer = scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"
+                if scheme.get("type") == "oauth2" or (bearer and not scheme.get("x-sandbox-admin")):
+                    try:
+                        owner = await authenticate_bearer(self.sandbox, request, scopes)
+                    except ApiError as exc:
+                        owner, bearer_refusal = None, bearer_refusal or exc
+                else:
+                    secret = self._secret(scheme_name, request)
+                    presented = presented or secret is not None
+                    owner = secret and await self.sandbox.tenants.owner(self.name, scheme_name, secret)
                 if not owner or (tenant and owner != tenant):
                     tenant = None
                     break
                 tenant = owner
             if tenant:
                 return tenant
+        if bearer_refusal is not None and not presented:
+            raise bearer_refusal
         if presented:
             detail = "The credentials are not valid for this operation"
             raise ApiError(401, errors.INVALID_CREDENTIALS, detail)
         raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
+
+    def _admin_passes(self, scheme_name: str, request: Request) -> bool:
+        """The control plane's admin scheme: open while no admin token is set (loopback),
+        else the bearer token must be it."""
+        scheme = self.security_schemes.get(scheme_name, {})
+        if not scheme.get("x-sandbox-admin"):
+            return False
+        expected = self.sandbox.admin_token
+        if expected is None:
+            return True
+        kind, _, token = request.headers.get("authorization", "").partition(" ")
+        return kind.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode())
 
     def _secret(self, scheme_name: str, request: Request) -> str | None:
         """What the client presented for an API-key or Basic scheme (`user:password`)."""
@@ -301,7 +326,9 @@ class ApiRuntime:
             return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         return raw
 
-    def _respond(self, op: Operation, reply: Reply, negotiated: str | None) -> Response:
+    def _respond(self, op: Operation, reply: Reply | Response, negotiated: str | None) -> Response:
+        if isinstance(reply, Response):  # a handler that streams builds its own response
+            return reply
         media_type = reply.media_type or negotiated
         body = reply.body
         is_raw = isinstance(body, bytes | str)

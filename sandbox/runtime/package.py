@@ -36,8 +36,8 @@ class ApiPackage:
         return register
 
     @staticmethod
-    async def call(handler: Handler, ctx: RequestContext) -> Reply:
+    async def call(handler: Handler, ctx: RequestContext) -> Reply | Response:
         result = handler(ctx)
         if inspect.isawaitable(result):
             result = await result
-        return result if isinstance(result, Reply) else Reply(result)
+        return result if isinstance(result, Reply | Response) else Reply(result)

@@ -143,3 +143,48 @@ def declared_scopes(apis) -> list[str]:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
+
+
+async def create_tenant(
+    tenants: Tenants,
+    apis,
+    *,
+    name: str | None = None,
+    scopes: list[str] | None = None,
+    redirect_uris: list[str] | None = None,
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+) -> Tenant:
+    """A fresh tenant with a credential for every security scheme of every API: an API key per
+    key scheme, a username and password per Basic scheme, and one OAuth2 client (scopes as asked,
+    else every declared scope) for every OAuth2 or bearer scheme."""
+    tenant_id = "t-" + secrets.token_hex(6)
+    tenant = Tenant(id=tenant_id, name=name or tenant_id, created=_now_iso(), token_lifetime=token_lifetime)
+    client = OAuthClient(
+        client_id=f"{tenant_id}-client",
+        client_secret=new_secret(),
+        tenant=tenant_id,
+        scopes=list(scopes) if scopes is not None else declared_scopes(apis),
+        redirect_uris=list(redirect_uris or []),
+    )
+    for api in apis:
+        for scheme_name, scheme in api.security_schemes.items():
+            kind = scheme.get("type")
+            if scheme.get("x-sandbox-admin"):
+                continue
+            if kind == "apiKey":
+                secret = new_secret()
+                await tenants.register_credential(api.name, scheme_name, secret, tenant_id)
+                credential = {"in": scheme["in"], "name": scheme["name"], "secret": secret}
+            elif kind == "http" and scheme.get("scheme", "").lower() == "basic":
+                username, password = f"{tenant_id}-{api.name}", new_secret()
+                await tenants.register_credential(api.name, scheme_name, f"{username}:{password}", tenant_id)
+                credential = {"username": username, "password": password, "secret": f"{username}:{password}"}
+            elif kind in ("oauth2", "openIdConnect", "http"):
+                credential = asdict(client)
+            else:
+                continue
+            tenant.credentials.setdefault(api.name, {})[scheme_name] = credential
+    await tenants.register_client(client)
+    tenant.credentials.setdefault("oauth2", {})["client"] = asdict(client)
+    await tenants.save(tenant)
+    return tenant
