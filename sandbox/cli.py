@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+import secrets
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
 from sandbox.settings import Settings
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class _Instant(click.ParamType):
@@ -34,6 +44,13 @@ def main() -> None:
 @click.option("--now", type=_Instant(), help="Start the sandbox clock at this instant [env SANDBOX_NOW]")
 @click.option("--frozen/--running", default=None, help="Freeze the clock at --now [env SANDBOX_FROZEN]")
 @click.option("--strict/--no-strict", default=None, help="Validate every response against its spec")
+@click.option(
+    "--store", help="memory:// (default), sqlite:///path/file.db or redis://host:port [env SANDBOX_STORE]"
+)
+@click.option(
+    "--journal-size", type=click.IntRange(1, 1_000_000), help="Exchanges kept per tenant [default 1000]"
+)
+@click.option("--admin-token", help="Bearer token the control plane asks for [env SANDBOX_ADMIN_TOKEN]")
 @click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--fixtures-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--ssl-certfile", type=click.Path(exists=True), help="Serve HTTPS with this certificate")
@@ -46,10 +63,17 @@ def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
     from sandbox.app import build_app
 
     settings = Settings.from_env(**options)
+    generated_token = None
+    if settings.admin_token is None and not is_loopback(settings.host):
+        generated_token = secrets.token_urlsafe(24)
+        settings = replace(settings, admin_token=generated_token)
     app = build_app(settings)
     sandbox = app.state.sandbox
     scheme = "https" if ssl_certfile else "http"
     click.echo(f"API sandbox on {scheme}://{settings.host}:{settings.port} (seed {settings.seed!r})")
+    click.echo(f"  store: {settings.store}")
+    if generated_token:
+        click.echo(f"  control plane admin token (listening beyond loopback): {generated_token}")
     for api in sandbox.apis:
         hosts = f"  hosts: {', '.join(api.hosts)}" if api.hosts else ""
         click.echo(f"  {api.prefix:<14} {api.title}{hosts}")

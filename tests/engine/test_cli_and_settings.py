@@ -45,3 +45,10 @@ def test_serve_refuses_a_bad_instant_before_starting():
     assert result.exit_code == 2 and "is not an ISO 8601 instant" in result.output
     result = runner.invoke(main, ["serve", "--now", "1900-01-01T00:00:00Z"])
     assert result.exit_code == 2 and "the clock runs from 1970-01-01 to 2999-12-31" in result.output
+
+
+def test_loopback_addresses_are_told_apart():
+    from sandbox.cli import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
