@@ -23,6 +23,7 @@ from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import open_store
 from sandbox.runtime.tenants import Tenants, register_demo_tenant, state_prefix
+from sandbox.runtime.tokens import TokenService
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 
@@ -35,6 +36,7 @@ class Sandbox:
         self.store = open_store(settings.store)
         self.tenants = Tenants(self.store)
         self.clocks = Clocks(self.store)
+        self.tokens = TokenService(self.store, self.tenants, self.clocks)
         self.faults = Faults(self.store)
         self.journal = Journal(self.store, settings.journal_size)
         self.admin_token = settings.admin_token

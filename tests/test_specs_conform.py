@@ -18,7 +18,8 @@ from sandbox.settings import Settings
 from sandbox.spec.formats import FORMAT_BUILDERS
 from tests.conftest import DEFAULT_NOW
 
-APP = build_app(Settings(strict=True, now=parse_instant(DEFAULT_NOW), frozen=True))
+ADMIN_TOKEN = "schemathesis-admin"
+APP = build_app(Settings(strict=True, now=parse_instant(DEFAULT_NOW), frozen=True, admin_token=ADMIN_TOKEN))
 SANDBOX = APP.state.sandbox
 MAX_EXAMPLES = 25
 
@@ -42,9 +43,20 @@ def schemathesis_config(api) -> dict:
     config: dict = {
         "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 409, 429]}}
     }
-    secrets = api.fixture.get("demo_credentials") or {}
-    if secrets:
-        config["auth"] = {"openapi": {name: {"api_key": secret} for name, secret in secrets.items()}}
+    schemes = {
+        name: {"api_key": secret}
+        for name, secret in (api.fixture.get("demo_credentials") or {}).items()
+        if isinstance(secret, str)  # API keys; OAuth2 clients are dicts
+    }
+    schemes.update(
+        {
+            name: {"bearer": ADMIN_TOKEN}
+            for name, s in api.security_schemes.items()
+            if s.get("x-sandbox-admin")
+        }
+    )
+    if schemes:
+        config["auth"] = {"openapi": schemes}
     return config
 
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
@@ -27,6 +27,12 @@ def fingerprint(secret: str) -> str:
 
 
 def redact_header(name: str, value: str) -> str:
+    if name.lower() == "location" and "?" in value:  # an authorization code rides in the redirect
+        base, _, query = value.partition("?")
+        pairs = parse_qsl(query, keep_blank_values=True)
+        return (
+            base + "?" + urlencode([(k, fingerprint(v) if _SECRET_NAME.search(k) else v) for k, v in pairs])
+        )
     if name.lower() in ("authorization", "proxy-authorization"):
         scheme, _, credential = value.partition(" ")
         return f"{scheme} {fingerprint(credential)}" if credential else fingerprint(value)

@@ -32,6 +32,16 @@ async def broken_answer(ctx):
     return {**ACCOUNT, "iban": "BE00 not an iban"}
 
 
+@package.handler("listEntries")
+def list_entries(ctx):
+    return {"tenant": ctx.tenant, "entries": []}
+
+
+@package.handler("bookEntry")
+def book_entry(ctx):
+    return Reply(None, status=204)
+
+
 @package.handler("publicInfo")
 def public_info(ctx):
     return Reply(None, status=204)

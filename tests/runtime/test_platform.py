@@ -376,3 +376,10 @@ def test_control_plane_needs_the_admin_token_once_one_is_set():
     assert ok.status_code == 200 and {t["id"] for t in ok.json()} == {"demo"}
     r = client.get(REFS, headers={"NBB-CBSO-Subscription-Key": "demo-authentic"})
     assert r.status_code == 200  # the emulated APIs do not ask for it
+
+
+def test_authorization_code_in_a_redirect_is_redacted():
+    from sandbox.runtime.journal import redact_header
+
+    redacted = redact_header("location", "https://app.test/cb?code=abc123&state=xyz")
+    assert "abc123" not in redacted and "state=xyz" in redacted and "code=%5Bredacted%3A" in redacted
