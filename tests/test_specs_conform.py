@@ -63,7 +63,8 @@ def schemathesis_config(api) -> dict:
 def _conformance_test(api_name: str):
     api = SANDBOX.api(api_name)
     config = SchemathesisConfig.from_dict(schemathesis_config(api))
-    schema = schemathesis.openapi.from_asgi(f"/__sandbox/specs/{api_name}", APP, config=config)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    schema = schemathesis.openapi.from_asgi(f"/__sandbox/specs/{api_name}", APP, config=config, headers=admin)
 
     @schema.parametrize()
     @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

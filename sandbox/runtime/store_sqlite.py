@@ -191,10 +191,21 @@ class SqliteStore(Store):
     def _connect(self) -> sqlite3.Connection:
         # Opened on first use, not in __init__: a connection must not cross a fork of uvicorn workers.
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode = WAL")
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                # Switching a new file to WAL fails at once, without waiting, while another
+                # process is doing the same: so wait here.
+                db.execute("PRAGMA journal_mode = WAL")
+                db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    db.close()
+                    raise
+                time.sleep(0.01)
         # With WAL, NORMAL loses no committed write when the process dies, only on power loss.
         db.execute("PRAGMA synchronous = NORMAL")
-        db.executescript(SCHEMA)
         return db
 
 

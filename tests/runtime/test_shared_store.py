@@ -1,7 +1,6 @@
 """Two sandbox processes on different ports sharing one store serve one tenant consistently;
 and a sandbox on SQLite loses nothing acknowledged when it restarts."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,9 @@ import httpx
 import pytest
 
 from tests.conftest import DEFAULT_NOW
+from tests.runtime.conftest import free_port
 
 ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
