@@ -472,3 +472,25 @@ def test_refresh_token_expires_after_30_days_of_the_tenant_clock(server):
         "error": "invalid_grant",
         "error_description": "The refresh token has expired; authorize again",
     }
+
+
+def test_a_tenants_token_reaches_only_that_tenants_data(server):
+    def tenant_token(tenant):
+        client = tenant["credentials"]["oauth2"]["client"]
+        form = {"grant_type": "client_credentials", "scope": "ledger.read"}
+        return server.post(
+            "/oauth2/token", data=form, headers=basic(client["client_id"], client["client_secret"])
+        )
+
+    a = server.post("/__sandbox/tenants", json={"name": "A"}).json()
+    b = server.post("/__sandbox/tenants", json={"name": "B"}).json()
+    token_a = tenant_token(a).json()["access_token"]
+    answer = server.get("/ledger/entries", headers=bearer(token_a))
+    assert answer.json()["tenant"] == a["id"]
+    journal_a = server.get("/__sandbox/journal", params={"tenant": a["id"]}).json()["entries"]
+    journal_b = server.get("/__sandbox/journal", params={"tenant": b["id"]}).json()["entries"]
+    assert [e["operationId"] for e in journal_a] == ["listEntries"] and journal_b == []
+    # once A is gone, its token opens nothing, not even by chance B's data
+    server.delete(f"/__sandbox/tenants/{a['id']}")
+    gone = server.get("/ledger/entries", headers=bearer(token_a))
+    assert gone.status_code == 401 and 'error="invalid_token"' in gone.headers["www-authenticate"]
