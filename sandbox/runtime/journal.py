@@ -12,14 +12,18 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import orjson
-
 from sandbox.runtime.store import Store
 from sandbox.runtime.tenants import state_prefix
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
-_SECRET_NAME = re.compile(r"authorization|cookie|secret|password|passwd|token|key|code_verifier|^code$", re.I)
+_SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
+_SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
+_SECRET_HEADER = re.compile(rf"{_SECRETS}|key$", re.I)  # X-Api-Key, NBB-CBSO-Subscription-Key, ...
+# a JSON member whose name says secret, with a string value: redacted in one pass, never parsed
+_SECRET_MEMBER = re.compile(
+    rb'("(?:[^"\\]*(?:' + _SECRETS.encode() + rb')[^"\\]*|code|key)"\s*:\s*)"((?:[^"\\]|\\.)*)"', re.I
+)
 
 
 def fingerprint(secret: str) -> str:
@@ -36,19 +40,34 @@ def redact_header(name: str, value: str) -> str:
     if name.lower() in ("authorization", "proxy-authorization"):
         scheme, _, credential = value.partition(" ")
         return f"{scheme} {fingerprint(credential)}" if credential else fingerprint(value)
-    return fingerprint(value) if _SECRET_NAME.search(name) else value
+    return fingerprint(value) if _SECRET_HEADER.search(name) else value
 
 
-def redact(value: Any) -> Any:
-    """A JSON value with every secret-named member replaced by its fingerprint."""
-    if isinstance(value, dict):
-        return {
-            k: fingerprint(str(v)) if _SECRET_NAME.search(k) and isinstance(v, str | int) else redact(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
+# a cheap first look (case-insensitive regex alternations are slow in `re`): plain substrings
+_SECRET_WORDS = (
+    *(
+        w.encode()
+        for w in ("authorization", "cookie", "secret", "password", "passwd", "token", "code_verifier")
+    ),
+    *(b"api" + sep + b"key" for sep in (b"", b"-", b"_")),
+    *(b"subscription" + sep + b"key" for sep in (b"", b"-", b"_")),
+    b'"code"',
+    b'"key"',
+)
+
+
+def redact_json(raw: bytes) -> bytes:
+    """JSON text with the string value of every secret-named member replaced by its fingerprint."""
+    lowered = raw.lower()
+    if not any(word in lowered for word in _SECRET_WORDS):
+        return raw
+    return _SECRET_MEMBER.sub(
+        lambda m: m[1] + b'"' + fingerprint(m[2].decode("utf-8", "replace")).encode() + b'"', raw
+    )
+
+
+def _truncated(text: str) -> str:
+    return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "..."
 
 
 def _body(raw: bytes, content_type: str) -> Any:
@@ -56,14 +75,10 @@ def _body(raw: bytes, content_type: str) -> Any:
         return None
     main = content_type.split(";", 1)[0].strip().lower()
     if main == "application/x-www-form-urlencoded":
-        return redact(dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)))
-    if main.endswith("json") and "zip" not in main:
-        try:
-            parsed = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return raw[:BODY_LIMIT].decode("utf-8", "replace")
-        text = orjson.dumps(redact(parsed)).decode()
-        return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "..."
+        pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: fingerprint(v) if _SECRET_NAME.search(k) else v for k, v in pairs}
+    if (main.endswith("json") or main.endswith(".jsonxbrl")) and "zip" not in main:
+        return _truncated(redact_json(raw).decode("utf-8", "replace"))
     if main.startswith("text/") or main.endswith("xml") or main.endswith(".xbrl"):
         return raw[:BODY_LIMIT].decode("utf-8", "replace")
     return f"<{len(raw)} bytes {main or 'unknown'}>"

@@ -383,3 +383,22 @@ def test_authorization_code_in_a_redirect_is_redacted():
 
     redacted = redact_header("location", "https://app.test/cb?code=abc123&state=xyz")
     assert "abc123" not in redacted and "state=xyz" in redacted and "code=%5Bredacted%3A" in redacted
+
+
+def test_json_secrets_are_redacted_whatever_their_case_and_depth():
+    from sandbox.runtime.journal import redact_json
+
+    raw = (
+        b'{"Access_Token": "a1", "nested": {"refresh_token": "r1", "messageKey": "x.y"}, '
+        b'"client_secret": "s1"}'
+    )
+    redacted = json.loads(redact_json(raw))
+    assert not {"a1", "r1", "s1"} & {
+        redacted["Access_Token"],
+        redacted["nested"]["refresh_token"],
+        redacted["client_secret"],
+    }
+    assert redacted["client_secret"].startswith("[redacted:")
+    assert redacted["nested"]["messageKey"] == "x.y"  # a message key is no secret
+    plain = b'{"ReferenceNumber": "2024-00000001"}'
+    assert redact_json(plain) is plain
