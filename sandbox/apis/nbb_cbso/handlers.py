@@ -190,30 +190,6 @@ def archive_day(ctx: RequestContext) -> tuple[date, list[Deposit]]:
     return day, published(ctx.world.batch(day), day)
 
 
-@package.handler("getExtractReferences")
-def extract_references(ctx: RequestContext) -> Reply:
-    day, deposits = extract_day(ctx)
-    return zipped(ctx, day, reference_entries(ctx, deposits))
-
-
-@package.handler("getExtractAccountingData")
-def extract_accounting_data(ctx: RequestContext) -> Reply:
-    day, deposits = extract_day(ctx)
-    return zipped(ctx, day, document_entries(ctx, deposits))
-
-
-@package.handler("getAuthenticArchiveReferences")
-def authentic_archive_references(ctx: RequestContext) -> Reply:
-    day, deposits = archive_day(ctx)
-    return zipped(ctx, day, reference_entries(ctx, deposits))
-
-
-@package.handler("getAuthenticArchiveAccountingData")
-def authentic_archive_accounting_data(ctx: RequestContext) -> Reply:
-    day, deposits = archive_day(ctx)
-    return zipped(ctx, day, document_entries(ctx, deposits))
-
-
 # -- improved data and its archive ------------------------------------------------------------
 @package.handler("getImprovedReferencesByLegalEntity")
 def improved_references_by_legal_entity(ctx: RequestContext) -> list[dict]:
@@ -249,7 +225,7 @@ def improved_reference_entries(ctx: RequestContext, items: list[Improvement]):
         )
 
 
-def improved_document_entries(items: list[Improvement]):
+def improved_document_entries(ctx: RequestContext, items: list[Improvement]):
     for imp in items:
         yield (
             f"{imp.deposit.reference}-{imp.zip_suffix}.json",
@@ -257,33 +233,39 @@ def improved_document_entries(items: list[Improvement]):
         )
 
 
-def improved_day(ctx: RequestContext, *, archive: bool) -> tuple[date, list[Improvement]]:
+def improved_day(ctx: RequestContext) -> tuple[date, list[Improvement]]:
     day = past_day(ctx)
-    if archive:
-        in_archive_window(ctx, day)
     batch_published(ctx, day)
     return day, published(ctx.world.improved_batch(day), day)
 
 
-@package.handler("getImprovedBatchReferences")
-def improved_batch_references(ctx: RequestContext) -> Reply:
-    day, items = improved_day(ctx, archive=False)
-    return zipped(ctx, day, improved_reference_entries(ctx, items))
+def improved_archive_day(ctx: RequestContext) -> tuple[date, list[Improvement]]:
+    day = past_day(ctx)
+    in_archive_window(ctx, day)
+    batch_published(ctx, day)
+    return day, published(ctx.world.improved_batch(day), day)
 
 
-@package.handler("getImprovedBatchAccountingData")
-def improved_batch_accounting_data(ctx: RequestContext) -> Reply:
-    day, items = improved_day(ctx, archive=False)
-    return zipped(ctx, day, improved_document_entries(items))
+# -- the daily zips: which day's items, and which entries --------------------------------------
+ZIPS = {
+    "getExtractReferences": (extract_day, reference_entries),
+    "getExtractAccountingData": (extract_day, document_entries),
+    "getAuthenticArchiveReferences": (archive_day, reference_entries),
+    "getAuthenticArchiveAccountingData": (archive_day, document_entries),
+    "getImprovedBatchReferences": (improved_day, improved_reference_entries),
+    "getImprovedBatchAccountingData": (improved_day, improved_document_entries),
+    "getImprovedArchiveReferences": (improved_archive_day, improved_reference_entries),
+    "getImprovedArchiveAccountingData": (improved_archive_day, improved_document_entries),
+}
 
 
-@package.handler("getImprovedArchiveReferences")
-def improved_archive_references(ctx: RequestContext) -> Reply:
-    day, items = improved_day(ctx, archive=True)
-    return zipped(ctx, day, improved_reference_entries(ctx, items))
+def zip_handler(choose_day, entries):
+    def handle(ctx: RequestContext) -> Reply:
+        day, items = choose_day(ctx)
+        return zipped(ctx, day, entries(ctx, items))
+
+    return handle
 
 
-@package.handler("getImprovedArchiveAccountingData")
-def improved_archive_accounting_data(ctx: RequestContext) -> Reply:
-    day, items = improved_day(ctx, archive=True)
-    return zipped(ctx, day, improved_document_entries(items))
+for _operation_id, (_choose_day, _entries) in ZIPS.items():
+    package.handler(_operation_id)(zip_handler(_choose_day, _entries))
