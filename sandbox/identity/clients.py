@@ -51,6 +51,7 @@ async def authenticate_client(ctx: RequestContext) -> OAuthClient:
     client = await ctx.api.sandbox.tenants.client(client_id)
     if client is None:
         raise _invalid_client(f"No client {client_id!r}")
+    ctx.attribute(client.tenant)  # its tenant's journal shows the client's token requests, failed ones too
     if not hmac.compare_digest(client.client_secret.encode(), secret.encode()):
         raise _invalid_client(f"The secret of client {client_id!r} is wrong")
     return client

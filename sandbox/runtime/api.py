@@ -172,6 +172,7 @@ class ApiRuntime:
             media_type=media_type,
             base_url=base_url,
             clock=await self.sandbox.clocks.get(tenant),
+            exchange=exchange,
         )
         handler = self.package.handlers.get(op.operation_id)
         if handler is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from sandbox.runtime.clock import Clock
+from sandbox.runtime.exchange import Exchange
 
 if TYPE_CHECKING:
     from sandbox.runtime.api import ApiRuntime
@@ -36,9 +37,15 @@ class RequestContext:
     media_type: str | None
     base_url: str  # where the client reached this API, e.g. https://ws.cbso.nbb.be
     clock: Clock  # the tenant's clock, read once for this request
+    exchange: Exchange = field(default_factory=Exchange)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def attribute(self, tenant: str) -> None:
+        """Journal this exchange under `tenant`: for operations that learn the tenant themselves
+        (a token request names its client in the body, not in a security scheme)."""
+        self.exchange.tenant = tenant
 
     @property
     def world(self) -> Any:

@@ -489,8 +489,21 @@ def test_a_tenants_token_reaches_only_that_tenants_data(server):
     assert answer.json()["tenant"] == a["id"]
     journal_a = server.get("/__sandbox/journal", params={"tenant": a["id"]}).json()["entries"]
     journal_b = server.get("/__sandbox/journal", params={"tenant": b["id"]}).json()["entries"]
-    assert [e["operationId"] for e in journal_a] == ["listEntries"] and journal_b == []
+    assert [e["operationId"] for e in journal_a] == ["token", "listEntries"] and journal_b == []
     # once A is gone, its token opens nothing, not even by chance B's data
     server.delete(f"/__sandbox/tenants/{a['id']}")
     gone = server.get("/ledger/entries", headers=bearer(token_a))
     assert gone.status_code == 401 and 'error="invalid_token"' in gone.headers["www-authenticate"]
+
+
+def test_token_requests_are_journaled_under_the_clients_tenant(server):
+    tenant = server.post("/__sandbox/tenants", json={"name": "journaled"}).json()
+    client = tenant["credentials"]["oauth2"]["client"]
+    form = {"grant_type": "client_credentials", "scope": "ledger.read"}
+    ok = server.post("/oauth2/token", data=form, headers=basic(client["client_id"], client["client_secret"]))
+    bad = server.post("/oauth2/token", data=form, headers=basic(client["client_id"], "wrong"))
+    assert (ok.status_code, bad.status_code) == (200, 401)
+    entries = server.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"]
+    assert [(e["operationId"], e["status"]) for e in entries] == [("token", 200), ("token", 401)]
+    assert client["client_secret"] not in str(entries)
+    assert ok.json()["access_token"] not in str(entries)
