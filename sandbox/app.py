@@ -23,7 +23,7 @@ from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import open_store
 from sandbox.runtime.tenants import Tenants, register_demo_tenant, state_prefix
-from sandbox.runtime.tokens import TokenService
+from sandbox.runtime.tokens import TokenService, revoked_key
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 
@@ -70,8 +70,11 @@ class Sandbox:
             self._started = True
 
     async def reset_state(self, tenant_id: str) -> None:
-        """Forget what a tenant did (journal, faults, limits, clock, tokens); keep its credentials."""
-        await self.store.delete_prefix(state_prefix(tenant_id))
+        """Forget what a tenant did (journal, faults, limits, clock, refresh tokens); keep its
+        credentials, and keep revoked access tokens revoked."""
+        prefix = state_prefix(tenant_id)
+        kept = revoked_key(tenant_id, "")
+        await self.store.delete(*[key for key in await self.store.keys(prefix) if not key.startswith(kept)])
 
     def _fixture(self, name: str | None) -> dict:
         if not name:

@@ -507,3 +507,10 @@ def test_token_requests_are_journaled_under_the_clients_tenant(server):
     assert [(e["operationId"], e["status"]) for e in entries] == [("token", 200), ("token", 401)]
     assert client["client_secret"] not in str(entries)
     assert ok.json()["access_token"] not in str(entries)
+
+
+def test_a_reset_does_not_bring_a_revoked_token_back(server):
+    token = client_token(server)
+    assert server.post("/oauth2/revoke", data={"token": token, **DEMO}).status_code == 200
+    assert server.post("/__sandbox/tenants/demo/reset").status_code == 200
+    assert server.get("/ledger/entries", headers=bearer(token)).status_code == 401
