@@ -128,38 +128,29 @@ async def _change_clock(ctx: RequestContext, tenant: str | None) -> dict:
     return _clock_state(clock)
 
 
+async def _clock_owner(ctx: RequestContext) -> str | None:
+    """The tenant whose clock a request addresses; None for the default clock."""
+    return (await _tenant(ctx)).id if "tenant" in ctx.params else None
+
+
 @package.handler("getClock")
+@package.handler("getTenantClock")
 async def get_clock(ctx: RequestContext) -> dict:
-    return _clock_state(await _sandbox(ctx).clocks.get(None))
+    return _clock_state(await _sandbox(ctx).clocks.get(await _clock_owner(ctx)))
 
 
 @package.handler("setClock")
+@package.handler("setTenantClock")
 async def set_clock(ctx: RequestContext) -> dict:
-    return await _change_clock(ctx, None)
+    return await _change_clock(ctx, await _clock_owner(ctx))
 
 
 @package.handler("resetClock")
-async def reset_clock(ctx: RequestContext) -> dict:
-    await _sandbox(ctx).clocks.reset(None)
-    return _clock_state(await _sandbox(ctx).clocks.get(None))
-
-
-@package.handler("getTenantClock")
-async def get_tenant_clock(ctx: RequestContext) -> dict:
-    tenant = await _tenant(ctx)
-    return _clock_state(await _sandbox(ctx).clocks.get(tenant.id))
-
-
-@package.handler("setTenantClock")
-async def set_tenant_clock(ctx: RequestContext) -> dict:
-    return await _change_clock(ctx, (await _tenant(ctx)).id)
-
-
 @package.handler("resetTenantClock")
-async def reset_tenant_clock(ctx: RequestContext) -> dict:
-    tenant = await _tenant(ctx)
-    await _sandbox(ctx).clocks.reset(tenant.id)
-    return _clock_state(await _sandbox(ctx).clocks.get(tenant.id))
+async def reset_clock(ctx: RequestContext) -> dict:
+    owner = await _clock_owner(ctx)
+    await _sandbox(ctx).clocks.reset(owner)
+    return _clock_state(await _sandbox(ctx).clocks.get(owner))
 
 
 # -- rate limits and faults ------------------------------------------------------------------------
