@@ -45,17 +45,19 @@ class RateLimiter:
         self.store = store
         self.defaults = defaults  # api -> {"requests", "window"} from each API's fixture
 
+    def _limit(self, api: str, own: dict) -> Limit:
+        """The tenant's own setting for `api`, over the API's default, over the sandbox's."""
+        return Limit(**{**DEFAULT, **self.defaults.get(api, {}), **own.get(api, {})})
+
     async def limits(self, tenant: str) -> dict[str, Limit]:
-        """The tenant's limit for every API: its own setting, else the API's default."""
+        """The tenant's limit for every API."""
         own = await self.store.get(_settings_key(tenant)) or {}
-        return {
-            api: Limit(**{**DEFAULT, **default, **own.get(api, {})}) for api, default in self.defaults.items()
-        }
+        return {api: self._limit(api, own) for api in self.defaults}
 
     async def configure(self, tenant: str, changes: dict[str, dict]) -> dict[str, Limit]:
         own = await self.store.get(_settings_key(tenant)) or {}
         for api, limit in changes.items():
-            own[api] = asdict(Limit(**{**DEFAULT, **self.defaults.get(api, {}), **own.get(api, {}), **limit}))
+            own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
         await self.store.set(_settings_key(tenant), own)
         return await self.limits(tenant)
 
@@ -64,7 +66,7 @@ class RateLimiter:
 
     async def take(self, tenant: str, api: str) -> Room:
         """Count one request; past the limit, raise the 429 with `Retry-After`."""
-        limit = (await self.limits(tenant))[api]
+        limit = self._limit(api, await self.store.get(_settings_key(tenant)) or {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
         count = await self.store.incr(
