@@ -120,6 +120,7 @@ class ApiRuntime:
                 started=started,
                 duration=duration,
                 fault=exchange.fault,
+                clock=exchange.clock,
             ),
         )
 
@@ -174,6 +175,7 @@ class ApiRuntime:
             clock=await self.sandbox.clocks.get(tenant),
             exchange=exchange,
         )
+        exchange.clock = ctx.now().isoformat()
         handler = self.package.handlers.get(op.operation_id)
         if handler is not None:
             reply = await ApiPackage.call(handler, ctx)

@@ -16,6 +16,7 @@ class Exchange:
     operation_id: str | None = None
     room: Room | None = None  # rate-limit room left, once counted
     fault: str | None = None  # the faults that fired, comma-separated
+    clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
 
 
 class DroppedConnection(Response):

@@ -99,6 +99,7 @@ def entry(
     started: float,
     duration: float,
     fault: str | None = None,
+    clock: str | None = None,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
@@ -112,6 +113,7 @@ def entry(
         "status": status,
         "durationMs": round(duration * 1000, 2),
         "fault": fault,
+        "clock": clock,  # the tenant's sandbox time, which date rules are judged by
         "request": {
             "headers": [[k, redact_header(k, v)] for k, v in request_headers],
             "body": _body(request_body, request_type),
