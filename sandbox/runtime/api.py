@@ -104,6 +104,9 @@ class ApiRuntime:
     async def _record(
         self, request: Request, exchange: Exchange, response: Response, started: float, duration: float
     ) -> None:
+        clock = exchange.clock
+        if clock is None and exchange.tenant is not None:  # refused before its handler read the clock
+            clock = (await self.sandbox.clocks.get(exchange.tenant)).now().isoformat()
         await self.sandbox.journal.record(
             exchange.tenant or UNATTRIBUTED,
             journal.entry(
@@ -120,7 +123,7 @@ class ApiRuntime:
                 started=started,
                 duration=duration,
                 fault=exchange.fault,
-                clock=exchange.clock,
+                clock=clock,
             ),
         )
 
@@ -137,7 +140,11 @@ class ApiRuntime:
             raise ApiError(404, errors.UNKNOWN_PATH, f"No operation at {path}")
         op = match.operation
         exchange.operation_id = op.operation_id
-        owner = await self._authenticate(op, request)
+        try:
+            owner = await self._authenticate(op, request)
+        except ApiError:
+            exchange.tenant = await self._claimed_tenant(request)
+            raise
         faults: list[tuple[Fault, int]] = []
         if owner is not None:
             exchange.tenant = owner
@@ -221,6 +228,21 @@ class ApiRuntime:
             detail = "The credentials are not valid for this operation"
             raise ApiError(401, errors.INVALID_CREDENTIALS, detail)
         raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
+
+    async def _claimed_tenant(self, request: Request) -> str | None:
+        """The tenant a refused credential belongs to (an expired token, a key of another
+        product), so the refusal is journaled where that tenant's client will look for it."""
+        if not self.journaled:
+            return None
+        kind, _, token = request.headers.get("authorization", "").partition(" ")
+        if kind.lower() == "bearer" and token.strip():
+            return await self.sandbox.tokens.claimed_tenant(token.strip())
+        for scheme_name in self.security_schemes:
+            secret = self._secret(scheme_name, request)
+            owner = secret and await self.sandbox.tenants.owner(self.name, scheme_name, secret)
+            if owner:
+                return owner
+        return None
 
     def _admin_passes(self, scheme_name: str, request: Request) -> bool:
         """The control plane's admin scheme: open while no admin token is set (loopback),

@@ -185,6 +185,16 @@ class TokenService:
         scopes = claims["scope"].split()
         return Claims(tenant, claims["client_id"], scopes, expires, claims["jti"])
 
+    async def claimed_tenant(self, token: str) -> str | None:
+        """The tenant a token this sandbox signed names, even when it has expired or was revoked;
+        None for anything else."""
+        try:
+            claims = await self._decode(token)
+        except TokenError:
+            return None
+        client = await self.tenants.client(claims["client_id"])
+        return claims["tid"] if client is not None and client.tenant == claims["tid"] else None
+
     async def revoke(self, token: str, client: OAuthClient) -> None:
         """Revoke an access or refresh token of `client` (RFC 7009); anything else is ignored.
         Revoking a refresh token revokes the access token issued with it."""
