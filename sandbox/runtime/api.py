@@ -130,6 +130,7 @@ class ApiRuntime:
     async def _handle(self, request: Request, path: str, base_url: str, exchange: Exchange) -> Response:
         match = self.router.match(request.method, path)
         if match.operation is None:
+            exchange.tenant = await self._claimed_tenant(request)
             if match.allowed:
                 raise ApiError(
                     405,
@@ -230,8 +231,9 @@ class ApiRuntime:
         raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")
 
     async def _claimed_tenant(self, request: Request) -> str | None:
-        """The tenant a refused credential belongs to (an expired token, a key of another
-        product), so the refusal is journaled where that tenant's client will look for it."""
+        """The tenant a refused credential belongs to (an expired token, a key of another product,
+        a call to a path the API does not have), so the refusal is journaled where that tenant's
+        client will look for it."""
         if not self.journaled:
             return None
         kind, _, token = request.headers.get("authorization", "").partition(" ")

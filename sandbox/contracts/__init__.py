@@ -1,0 +1,46 @@
+"""Contract checks: does a client behave as the real APIs expect? Judged from a tenant's journal.
+
+    from sandbox.contracts import verify
+    report = verify(entries, tenant="t-1234")   # entries as GET /__sandbox/journal gives them
+    print(report.text())
+
+Every check is registered once in `CHECKS` (name -> Check with its rule and source); the
+`sandbox verify` command, the pytest plugin and `GET /__sandbox/tenants/{id}/contracts` all run
+the same registry.
+"""
+
+from sandbox.contracts import nbb, pdf_jobs, rate_limits, refusals, tokens  # noqa: F401  (register)
+from sandbox.contracts.exchanges import Exchange
+from sandbox.contracts.formats import served_formats
+from sandbox.contracts.registry import (
+    CHECKS,
+    Check,
+    Config,
+    Context,
+    Finding,
+    Judgement,
+    UnknownCheck,
+    check,
+    judged,
+    not_exercised,
+)
+from sandbox.contracts.report import Outcome, Report, Verdict, verify
+
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Config",
+    "Context",
+    "Exchange",
+    "Finding",
+    "Judgement",
+    "Outcome",
+    "Report",
+    "UnknownCheck",
+    "Verdict",
+    "check",
+    "judged",
+    "not_exercised",
+    "served_formats",
+    "verify",
+]

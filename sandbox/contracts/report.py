@@ -1,0 +1,187 @@
+"""Run the checks over a journal, and tell the result to a person (text) and to CI (JSON, JUnit XML)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from lxml import etree
+
+from sandbox.contracts.exchanges import read_entries
+from sandbox.contracts.registry import Check, Config, Context, Finding, select
+
+SHOWN_FINDINGS = 10  # per check, in the text report
+SHOWN_EXCHANGES = 8  # per finding, in the text report
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_EXERCISED = "not exercised"
+
+
+@dataclass
+class Verdict:
+    check: Check
+    outcome: Outcome
+    summary: str  # what was judged, or why nothing was
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.check.name,
+            "group": self.check.group,
+            "rule": self.check.rule,
+            "source": self.check.source,
+            "outcome": str(self.outcome),
+            "summary": self.summary,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def judge(check: Check, context: Context) -> Verdict:
+    started = time.perf_counter()
+    judgement = check(context)
+    elapsed = time.perf_counter() - started
+    if not judgement.judged:
+        return Verdict(check, Outcome.NOT_EXERCISED, judgement.what, seconds=elapsed)
+    summary = f"{judgement.judged} {judgement.what} judged"
+    outcome = Outcome.FAILED if judgement.findings else Outcome.PASSED
+    return Verdict(check, outcome, summary, judgement.findings, elapsed)
+
+
+@dataclass
+class Report:
+    tenant: str
+    verdicts: list[Verdict]
+    exchanges: int  # journal entries judged
+    first_seq: int | None = None
+    last_seq: int | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(v.outcome is outcome for v in self.verdicts)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed; a check that was not exercised is no failure."""
+        return not self.count(Outcome.FAILED)
+
+    @property
+    def failed(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.outcome is Outcome.FAILED]
+
+    def totals(self) -> str:
+        return (
+            f"{self.count(Outcome.FAILED)} failed, {self.count(Outcome.PASSED)} passed, "
+            f"{self.count(Outcome.NOT_EXERCISED)} not exercised"
+        )
+
+    def _span(self) -> str:
+        if not self.exchanges:
+            return "no exchanges in the journal"
+        span = f"{self.exchanges} exchanges, #{self.first_seq} to #{self.last_seq}"
+        if self.first_seq and self.first_seq > 1:
+            span += "; older ones were dropped from the bounded journal (serve with a larger --journal-size)"
+        return span
+
+    # -- renderings -----------------------------------------------------------------------------
+    def text(self, *, verbose: bool = False) -> str:
+        """The report a person reads: broken rules first, each with what broke it and where."""
+        lines = [f"Contract checks of tenant {self.tenant} ({self._span()})", ""]
+        order = {Outcome.FAILED: 0, Outcome.PASSED: 1, Outcome.NOT_EXERCISED: 2}
+        for verdict in sorted(self.verdicts, key=lambda v: order[v.outcome]):
+            label = str(verdict.outcome).upper()
+            lines.append(f"{label:<14} {verdict.check.name}: {verdict.summary}")
+            if verdict.outcome is Outcome.FAILED or verbose:
+                lines.append(f"{'':15}rule: {verdict.check.rule}")
+                lines.append(f"{'':15}source: {verdict.check.source}")
+            for finding in verdict.findings[:SHOWN_FINDINGS]:
+                lines.append(f"{'':15}- {finding.message}")
+                lines.extend(f"{'':17}{x}" for x in finding.exchanges[:SHOWN_EXCHANGES])
+                if len(finding.exchanges) > SHOWN_EXCHANGES:
+                    lines.append(f"{'':17}... and {len(finding.exchanges) - SHOWN_EXCHANGES} more")
+            if len(verdict.findings) > SHOWN_FINDINGS:
+                lines.append(f"{'':15}... and {len(verdict.findings) - SHOWN_FINDINGS} more findings")
+        lines += ["", self.totals()]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "tenant": self.tenant,
+            "ok": self.ok,
+            "exchanges": self.exchanges,
+            "firstSeq": self.first_seq,
+            "lastSeq": self.last_seq,
+            "failed": self.count(Outcome.FAILED),
+            "passed": self.count(Outcome.PASSED),
+            "notExercised": self.count(Outcome.NOT_EXERCISED),
+            "checks": [v.to_json() for v in self.verdicts],
+        }
+
+    def junit_xml(self) -> bytes:
+        """JUnit XML: one test case per check; a broken rule is a failure, a check with nothing
+        to judge is skipped."""
+        suites = etree.Element("testsuites", name="sandbox contracts")
+        suite = etree.SubElement(
+            suites,
+            "testsuite",
+            name=f"sandbox contracts of tenant {self.tenant}",
+            tests=str(len(self.verdicts)),
+            failures=str(self.count(Outcome.FAILED)),
+            errors="0",
+            skipped=str(self.count(Outcome.NOT_EXERCISED)),
+            time=f"{sum(v.seconds for v in self.verdicts):.6f}",
+        )
+        for key in ("tests", "failures", "errors", "skipped", "time"):
+            suites.set(key, suite.get(key))
+        for verdict in self.verdicts:
+            case = etree.SubElement(
+                suite,
+                "testcase",
+                classname=f"sandbox.contracts.{verdict.check.group}",
+                name=verdict.check.name,
+                time=f"{verdict.seconds:.6f}",
+            )
+            if verdict.outcome is Outcome.FAILED:
+                failure = etree.SubElement(
+                    case, "failure", message=verdict.findings[0].message, type="BrokenContract"
+                )
+                failure.text = "\n".join(
+                    [f"rule: {verdict.check.rule}", f"source: {verdict.check.source}"]
+                    + [
+                        line
+                        for finding in verdict.findings
+                        for line in (f"- {finding.message}", *(f"    {x}" for x in finding.exchanges))
+                    ]
+                )
+            elif verdict.outcome is Outcome.NOT_EXERCISED:
+                etree.SubElement(case, "skipped", message=f"not exercised: {verdict.summary}")
+            else:
+                out = etree.SubElement(case, "system-out")
+                out.text = verdict.summary
+        return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def verify(
+    entries: Sequence[dict],
+    *,
+    tenant: str = "",
+    checks: Sequence[str] | None = None,
+    config: Config | None = None,
+    formats: Mapping[tuple[str, str], Sequence[str]] | None = None,
+) -> Report:
+    """Judge a tenant's journal entries (as `Journal.read` or `GET /__sandbox/journal` give them)
+    with the named checks, or every registered one."""
+    chosen = select(checks)
+    read = read_entries(list(entries))
+    context = Context(read, config or Config(), formats or {})
+    return Report(
+        tenant=tenant,
+        verdicts=[judge(check, context) for check in chosen],
+        exchanges=len(read),
+        first_seq=read[0].seq if read else None,
+        last_seq=read[-1].seq if read else None,
+    )
