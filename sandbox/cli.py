@@ -1,9 +1,10 @@
-"""`sandbox serve | specs`: the command line."""
+"""`sandbox serve | specs | verify | checks`: the command line."""
 
 from __future__ import annotations
 
 import ipaddress
 import secrets
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -102,3 +103,70 @@ def specs(specs_dir: Path | None) -> None:
         for op in api.operations:
             mark = " " if op.operation_id in api.package.handlers else "*"
             click.echo(f"  {mark} {op.method:<6} {op.path}  ({op.operation_id})")
+
+
+_OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+class _Unusable(click.ClickException):
+    """The command cannot do its work (no sandbox at the URL, an unknown check): exit status 2,
+    kept apart from 1, a broken contract rule."""
+
+    exit_code = 2
+
+
+@main.command()
+@click.option("--url", required=True, envvar="SANDBOX_URL", help="Base URL of the sandbox [env SANDBOX_URL]")
+@click.option("--tenant", required=True, help="The tenant whose journal is judged")
+@click.option("--admin-token", envvar="SANDBOX_ADMIN_TOKEN", help="The control plane's admin token, if asked")
+@click.option("--check", "checks", multiple=True, metavar="NAME", help="Run only this check (repeatable)")
+@click.option(
+    "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Change a check setting: burst_requests=30"
+)
+@click.option("--junit", type=_OUTPUT, help="Write the report as JUnit XML to this file too")
+@click.option("--json", "json_path", type=_OUTPUT, help="Write the report as JSON to this file too")
+@click.option("--verbose", "-v", is_flag=True, help="Show the rule and source of passed checks too")
+def verify(url, tenant, admin_token, checks, settings, junit, json_path, verbose) -> None:
+    """Check what a tenant's client did against the contract rules of the APIs it called.
+
+    Prints the report; exits 0 when no rule is broken (a check with nothing to judge is not
+    exercised, not failed), 1 when one is, 2 when the check cannot run.
+    """
+    import orjson
+
+    from sandbox.contracts import CHECKS, Config
+    from sandbox.testing import SandboxClient, SandboxError
+
+    unknown = [name for name in checks if name not in CHECKS]
+    if unknown:
+        raise _Unusable(f"no check named {', '.join(unknown)}; see `sandbox checks`")
+    try:
+        config = Config().with_values(dict(item.partition("=")[::2] for item in settings))
+    except ValueError as exc:
+        raise _Unusable(f"--set: {exc}") from exc
+    client = SandboxClient(url, admin_token)
+    try:
+        report = client.verify(tenant, list(checks) or None, config)
+    except SandboxError as exc:
+        raise _Unusable(str(exc)) from exc
+    finally:
+        client.close()
+    click.echo(report.text(verbose=verbose))
+    if junit:
+        junit.write_bytes(report.junit_xml())
+    if json_path:
+        json_path.write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+def checks() -> None:
+    """List the contract checks `sandbox verify` runs, each with its rule and source."""
+    import textwrap
+
+    from sandbox.contracts import CHECKS
+
+    for check in CHECKS.values():
+        click.echo(check.name)
+        for label, text in (("rule", check.rule), ("source", check.source)):
+            click.echo(textwrap.fill(f"{label}: {text}", 100, initial_indent="  ", subsequent_indent="    "))

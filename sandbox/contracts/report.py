@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,12 @@ from sandbox.contracts.registry import Check, Config, Context, Finding, select
 
 SHOWN_FINDINGS = 10  # per check, in the text report
 SHOWN_EXCHANGES = 8  # per finding, in the text report
+WIDTH = 110  # of the text report's wrapped lines
+INDENT = " " * 15
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
 
 
 class Outcome(StrEnum):
@@ -48,7 +55,7 @@ def judge(check: Check, context: Context) -> Verdict:
     elapsed = time.perf_counter() - started
     if not judgement.judged:
         return Verdict(check, Outcome.NOT_EXERCISED, judgement.what, seconds=elapsed)
-    summary = f"{judgement.judged} {judgement.what} judged"
+    summary = f"{judgement.what} judged: {judgement.judged}"
     outcome = Outcome.FAILED if judgement.findings else Outcome.PASSED
     return Verdict(check, outcome, summary, judgement.findings, elapsed)
 
@@ -96,15 +103,15 @@ class Report:
             label = str(verdict.outcome).upper()
             lines.append(f"{label:<14} {verdict.check.name}: {verdict.summary}")
             if verdict.outcome is Outcome.FAILED or verbose:
-                lines.append(f"{'':15}rule: {verdict.check.rule}")
-                lines.append(f"{'':15}source: {verdict.check.source}")
+                lines += _wrapped(f"rule: {verdict.check.rule}", INDENT, INDENT + "      ")
+                lines += _wrapped(f"source: {verdict.check.source}", INDENT, INDENT + "        ")
             for finding in verdict.findings[:SHOWN_FINDINGS]:
-                lines.append(f"{'':15}- {finding.message}")
-                lines.extend(f"{'':17}{x}" for x in finding.exchanges[:SHOWN_EXCHANGES])
+                lines += _wrapped(finding.message, INDENT + "- ", INDENT + "  ")
+                lines.extend(f"{INDENT}    {x}" for x in finding.exchanges[:SHOWN_EXCHANGES])
                 if len(finding.exchanges) > SHOWN_EXCHANGES:
-                    lines.append(f"{'':17}... and {len(finding.exchanges) - SHOWN_EXCHANGES} more")
+                    lines.append(f"{INDENT}    ... and {len(finding.exchanges) - SHOWN_EXCHANGES} more")
             if len(verdict.findings) > SHOWN_FINDINGS:
-                lines.append(f"{'':15}... and {len(verdict.findings) - SHOWN_FINDINGS} more findings")
+                lines.append(f"{INDENT}... and {len(verdict.findings) - SHOWN_FINDINGS} more findings")
         lines += ["", self.totals()]
         return "\n".join(lines)
 

@@ -12,6 +12,7 @@ import orjson
 import yaml
 from starlette.responses import StreamingResponse
 
+from sandbox import contracts
 from sandbox.runtime.clock import Clock, ClockRangeError, parse_instant
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError, Violation
@@ -217,6 +218,20 @@ async def remove_fault(ctx: RequestContext) -> Reply:
     if not await _sandbox(ctx).faults.remove(tenant.id, ctx.params["fault"]):
         raise ApiError(404, detail=f"No fault {ctx.params['fault']} on tenant {tenant.id}")
     return Reply(None, status=204)
+
+
+# -- contract checks ------------------------------------------------------------------------------
+@package.handler("verifyContracts")
+async def verify_contracts(ctx: RequestContext) -> dict:
+    tenant = await _tenant(ctx)
+    sandbox = _sandbox(ctx)
+    entries = await sandbox.journal.read(tenant.id, limit=sandbox.journal.size)
+    formats = {(api.name, op.operation_id): op.produces for api in sandbox.apis for op in api.operations}
+    try:
+        report = contracts.verify(entries, tenant=tenant.id, checks=ctx.params.get("check"), formats=formats)
+    except contracts.UnknownCheck as exc:
+        raise ApiError(400, detail=str(exc), violations=[Violation("check", "enum", str(exc))]) from exc
+    return report.to_json()
 
 
 # -- the journal --------------------------------------------------------------------------------
