@@ -45,3 +45,14 @@ def test_a_forged_or_unknown_credential_stays_unattributed():
     client = make_client()
     client.get("/nbb/authentic/legalEntity/0403019261/references", headers={"NBB-CBSO-Subscription-Key": "x"})
     assert [(e["status"], e["clock"]) for e in journal(client, "unattributed")] == [(401, None)]
+
+
+def test_a_path_the_api_does_not_have_is_journaled_under_the_tenant_of_its_key():
+    client = make_client()
+    tenant = client.post("/__sandbox/tenants", json={}).json()
+    key = tenant["credentials"]["nbb-cbso"]["authenticKey"]["secret"]
+    assert (
+        client.get("/nbb/authentic/companies", headers={"NBB-CBSO-Subscription-Key": key}).status_code == 404
+    )
+    (entry,) = journal(client, tenant["id"])
+    assert (entry["operationId"], entry["status"], entry["path"]) == (None, 404, "/nbb/authentic/companies")

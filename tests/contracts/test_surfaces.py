@@ -1,0 +1,190 @@
+"""The three ways to run the checks: `sandbox verify`, the control plane, and the pytest plugin;
+all iterate the same registry."""
+
+import json
+import uuid
+
+import httpx
+from click.testing import CliRunner
+from lxml import etree
+
+from sandbox.cli import main
+from sandbox.contracts import CHECKS, served_formats
+from tests.conftest import make_client
+from tests.contracts.test_report import JUNIT_SCHEMA
+
+REFS = "/nbb/authentic/legalEntity/0403019261/references"
+
+
+def nbb_calls(tenant, request_ids: list[str]) -> None:
+    with httpx.Client(base_url=tenant.api_url("nbb-cbso")) as client:
+        for request_id in request_ids:
+            headers = {
+                "NBB-CBSO-Subscription-Key": tenant.nbb_key("authentic"),
+                "X-Request-Id": request_id,
+                "Accept": "application/json",
+            }
+            assert client.get(REFS.removeprefix("/nbb"), headers=headers).status_code == 200
+
+
+# -- sandbox verify ---------------------------------------------------------------------------------
+def verify(*args: str):
+    return CliRunner().invoke(main, ["verify", *args])
+
+
+def test_cli_prints_the_report_exits_1_and_writes_junit_and_json(sandbox_tenant, tmp_path):
+    nbb_calls(sandbox_tenant, ["6457dc94-0b98-4c1a-b5f8-98d8627b5177"] * 2)
+    junit, report = tmp_path / "contracts.xml", tmp_path / "contracts.json"
+    result = verify(
+        "--url",
+        sandbox_tenant.url,
+        "--tenant",
+        sandbox_tenant.id,
+        "--junit",
+        str(junit),
+        "--json",
+        str(report),
+    )
+    assert result.exit_code == 1, result.output
+    assert f"Contract checks of tenant {sandbox_tenant.id} (2 exchanges, #1 to #2)" in result.output
+    assert "FAILED         nbb_fresh_request_id" in result.output
+    JUNIT_SCHEMA.assertValid(etree.parse(str(junit)))
+    written = json.loads(report.read_text())
+    assert (written["tenant"], written["ok"], written["failed"]) == (sandbox_tenant.id, False, 1)
+
+
+def test_cli_exits_0_when_nothing_failed_and_runs_only_the_checks_named(sandbox_tenant):
+    nbb_calls(sandbox_tenant, [str(uuid.uuid4()), str(uuid.uuid4())])
+    args = ["--url", sandbox_tenant.url, "--tenant", sandbox_tenant.id]
+    result = verify(*args, "--check", "nbb_fresh_request_id", "--check", "no_burst")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "0 failed, 2 passed, 0 not exercised"
+    squeezed = verify(*args, "--check", "no_burst", "--set", "burst_requests=1")
+    assert squeezed.exit_code == 1 and "2 requests to nbb-cbso within" in squeezed.output
+
+
+def test_cli_exits_2_when_it_cannot_judge(sandbox_tenant, sandbox):
+    args = ["--url", sandbox_tenant.url, "--tenant", sandbox_tenant.id]
+    unknown_check = verify(*args, "--check", "nbb_fresh_ids")
+    assert unknown_check.exit_code == 2 and "no check named nbb_fresh_ids" in unknown_check.output
+    bad_setting = verify(*args, "--set", "burst=3")
+    assert bad_setting.exit_code == 2 and "unknown setting(s) burst" in bad_setting.output
+    no_tenant = verify("--url", sandbox.url, "--tenant", "t-000000000000")
+    assert no_tenant.exit_code == 2 and "answered 404: No tenant 't-000000000000'" in no_tenant.output
+    no_sandbox = verify("--url", "http://127.0.0.1:9", "--tenant", "t-1")
+    assert no_sandbox.exit_code == 2 and "cannot reach the sandbox at http://127.0.0.1:9" in no_sandbox.output
+
+
+def test_checks_command_lists_every_rule_and_source():
+    result = CliRunner().invoke(main, ["checks"])
+    assert result.exit_code == 0
+    for name in CHECKS:
+        assert f"\n{name}\n" in f"\n{result.output}"
+    assert "  source: seed 001 (Rekeningen" in result.output
+
+
+# -- the control plane ----------------------------------------------------------------------------
+def test_control_plane_reports_a_tenants_contracts():
+    client = make_client()
+    tenant = client.post("/__sandbox/tenants", json={}).json()
+    key = tenant["credentials"]["nbb-cbso"]["authenticKey"]["secret"]
+    for _ in range(2):
+        client.get(REFS, headers={"NBB-CBSO-Subscription-Key": key, "Accept": "application/json"})
+    url = f"/__sandbox/tenants/{tenant['id']}/contracts"
+    report = client.get(url).json()
+    assert (report["tenant"], report["exchanges"], report["ok"]) == (tenant["id"], 2, False)
+    assert [c["name"] for c in report["checks"]] == list(CHECKS)
+    failed = [c for c in report["checks"] if c["outcome"] == "failed"]
+    assert [c["name"] for c in failed] == ["nbb_fresh_request_id"]
+    assert failed[0]["findings"][0]["message"].startswith("2 request(s) had no X-Request-Id header")
+    chosen = client.get(url, params={"check": ["no_burst", "nbb_dates_in_range"]}).json()["checks"]
+    assert [(c["name"], c["outcome"]) for c in chosen] == [
+        ("nbb_dates_in_range", "not exercised"),
+        ("no_burst", "passed"),
+    ]
+
+
+def test_control_plane_refuses_unknown_checks_and_tenants():
+    client = make_client()
+    tenant = client.post("/__sandbox/tenants", json={}).json()
+    unknown = client.get(f"/__sandbox/tenants/{tenant['id']}/contracts", params={"check": "fastest"})
+    assert unknown.status_code == 400
+    assert unknown.json()["violations"][0]["message"].startswith("no check named fastest; the checks are:")
+    missing = client.get("/__sandbox/tenants/t-000000000000/contracts")
+    assert (missing.status_code, missing.json()["detail"]) == (404, "No tenant 't-000000000000'")
+
+
+def test_served_formats_read_from_the_specs_match_the_compiled_operations():
+    sandbox = make_client().app.state.sandbox
+    compiled = {
+        (api.name, op.operation_id): tuple(op.produces) for api in sandbox.apis for op in api.operations
+    }
+    assert served_formats(api.doc.raw for api in sandbox.apis) == compiled
+    assert compiled[("nbb-cbso", "getAccountingData")] == (
+        "application/x.jsonxbrl",
+        "application/x.xbrl",
+        "application/pdf",
+    )
+
+
+# -- the pytest plugin --------------------------------------------------------------------------------
+VENDOR_TESTS = """
+import uuid
+
+import httpx
+import pytest
+
+
+def call_nbb(tenant, request_id):
+    headers = {
+        "NBB-CBSO-Subscription-Key": tenant.nbb_key("authentic"),
+        "X-Request-Id": request_id,
+        "Accept": "application/json",
+    }
+    url = tenant.api_url("nbb-cbso") + "/authentic/legalEntity/0403019261/references"
+    return httpx.get(url, headers=headers)
+
+
+def test_careful(sandbox_tenant):
+    print("tenant of the sandbox at", sandbox_tenant.url)
+    for _ in range(2):
+        assert call_nbb(sandbox_tenant, str(uuid.uuid4())).status_code == 200
+    sandbox_tenant.verify()
+
+
+def test_careless(sandbox_tenant):
+    for _ in range(2):
+        call_nbb(sandbox_tenant, "6457dc94-0b98-4c1a-b5f8-98d8627b5177")
+    sandbox_tenant.verify()
+
+
+@pytest.mark.sandbox_tenant(tokenLifetime=60)
+def test_marker_shapes_the_tenant(sandbox_tenant, sandbox):
+    assert sandbox.call("GET", f"/tenants/{sandbox_tenant.id}")["tokenLifetime"] == 60
+    sandbox_tenant.set_clock("2026-11-17T09:00:00Z", frozen=True)
+    sandbox_tenant.add_fault("status", status=503, count=1, api="nbb-cbso")
+    assert call_nbb(sandbox_tenant, str(uuid.uuid4())).status_code == 503
+    assert [e["fault"] for e in sandbox_tenant.journal()] == ["status"]
+"""
+
+
+def test_plugin_fails_a_vendor_test_with_the_readable_report(pytester):
+    pytester.makepyfile(test_vendor=VENDOR_TESTS)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: the client broke contract rules:*",
+            "*FAILED         nbb_fresh_request_id: NBB requests judged: 2*",
+            "*X-Request-Id 6457dc94-0b98-4c1a-b5f8-98d8627b5177 was sent with 2 requests (#1, #2)*",
+        ]
+    )
+
+
+def test_plugin_uses_a_running_sandbox_given_by_url(pytester, sandbox):
+    pytester.makepyfile(test_vendor=VENDOR_TESTS)
+    tenants = len(sandbox.call("GET", "/tenants"))
+    result = pytester.runpytest("-p", "no:cacheprovider", "-s", "--sandbox-url", sandbox.url, "-k", "careful")
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines([f"*tenant of the sandbox at {sandbox.url}*"])
+    assert len(sandbox.call("GET", "/tenants")) == tenants  # the test's tenant is gone
