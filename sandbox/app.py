@@ -18,6 +18,7 @@ from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.errors import Problem, problem_json
 from sandbox.runtime.faults import Faults
+from sandbox.runtime.jobs import Jobs
 from sandbox.runtime.journal import Journal
 from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.ratelimit import RateLimiter
@@ -38,6 +39,7 @@ class Sandbox:
         self.clocks = Clocks(self.store)
         self.tokens = TokenService(self.store, self.tenants, self.clocks)
         self.faults = Faults(self.store)
+        self.jobs = Jobs(self.store, self.faults)
         self.journal = Journal(self.store, settings.journal_size)
         self.admin_token = settings.admin_token
         self.apis: list[ApiRuntime] = []

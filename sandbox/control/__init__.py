@@ -17,8 +17,10 @@ from sandbox.runtime.clock import Clock, ClockRangeError, parse_instant
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.journal import UNATTRIBUTED
-from sandbox.runtime.package import ApiPackage
-from sandbox.runtime.tenants import DEMO_TENANT, Tenant, create_tenant, declared_scopes
+from sandbox.runtime.package import ActionCall, ApiPackage
+from sandbox.runtime.scopes import unknown_scopes
+from sandbox.runtime.tenants import DEMO_TENANT, OAuthClient, Tenant, create_tenant
+from sandbox.spec.validate import violations
 
 package = ApiPackage()
 
@@ -61,10 +63,7 @@ async def create(ctx: RequestContext) -> Reply:
     body = ctx.body or {}
     sandbox = _sandbox(ctx)
     if "scopes" in body:
-        unknown = sorted(set(body["scopes"]) - set(declared_scopes(sandbox.apis)))
-        if unknown:
-            message = "is not a scope any API declares: " + ", ".join(unknown)
-            raise ApiError(400, detail="Unknown scopes", violations=[Violation("scopes", "enum", message)])
+        _known_scopes(ctx, "scopes", body["scopes"])
     tenant = await create_tenant(
         sandbox.tenants,
         sandbox.apis,
@@ -74,6 +73,76 @@ async def create(ctx: RequestContext) -> Reply:
         **({"token_lifetime": body["tokenLifetime"]} if "tokenLifetime" in body else {}),
     )
     return Reply(_tenant_view(tenant), status=201)
+
+
+def _known_scopes(ctx: RequestContext, field: str, scopes: list[str]) -> None:
+    unknown = unknown_scopes(_sandbox(ctx).apis, scopes)
+    if unknown:
+        message = "is not a scope any API declares: " + ", ".join(unknown)
+        raise ApiError(400, detail="Unknown scopes", violations=[Violation(field, "enum", message)])
+
+
+def _client_view(client: OAuthClient) -> dict:
+    return {
+        "clientId": client.client_id,
+        "clientSecret": client.client_secret,
+        "scopes": client.scopes,
+        "redirectUris": client.redirect_uris,
+    }
+
+
+@package.handler("createClient")
+async def create_client(ctx: RequestContext) -> Reply:
+    """The intake form's "new ClientID": one more OAuth2 client of the tenant."""
+    tenant = await _tenant(ctx)
+    _known_scopes(ctx, "scopes", ctx.body["scopes"])
+    client = await _sandbox(ctx).tenants.add_client(tenant, ctx.body["scopes"], ctx.body.get("redirectUris"))
+    return Reply(_client_view(client), status=201)
+
+
+@package.handler("updateClient")
+async def update_client(ctx: RequestContext) -> dict:
+    """The intake form's "extend an existing ClientID": more (or fewer) scopes for a client."""
+    tenant = await _tenant(ctx)
+    added, removed = ctx.body.get("addScopes", []), ctx.body.get("removeScopes", [])
+    _known_scopes(ctx, "addScopes", added)
+    client = await _sandbox(ctx).tenants.change_scopes(tenant, ctx.params["client"], added, removed)
+    if client is None:
+        raise ApiError(404, detail=f"Tenant {tenant.id!r} has no OAuth2 client {ctx.params['client']!r}")
+    return _client_view(client)
+
+
+# -- sandbox actions: what happens outside an API in reality, triggered by a test -----------------
+def _api_runtime(ctx: RequestContext):
+    name = ctx.params["api"]
+    found = next((api for api in _sandbox(ctx).apis if api.name == name), None)
+    if found is None:
+        known = ", ".join(api.name for api in _sandbox(ctx).apis if api.package.actions) or "none"
+        raise ApiError(404, detail=f"No API {name!r}; APIs with actions: {known}")
+    return found
+
+
+@package.handler("listActions")
+async def list_actions(ctx: RequestContext) -> list[dict]:
+    await _tenant(ctx)
+    api = _api_runtime(ctx)
+    return [{"name": a.name, "summary": a.summary, "schema": a.schema} for a in api.package.actions.values()]
+
+
+@package.handler("runAction")
+async def run_action(ctx: RequestContext) -> dict:
+    tenant = await _tenant(ctx)
+    api = _api_runtime(ctx)
+    action = api.package.actions.get(ctx.params["action"])
+    if action is None:
+        known = ", ".join(api.package.actions) or "none"
+        raise ApiError(404, detail=f"{api.name} has no action {ctx.params['action']!r}; its actions: {known}")
+    body = ctx.body or {}
+    found = violations(action.validator, body, "")
+    if found:
+        raise ApiError(400, detail=f"The body of action {action.name} is invalid", violations=found)
+    clock = await _sandbox(ctx).clocks.get(tenant.id)
+    return {"result": await action.run(ActionCall(api=api, tenant=tenant.id, body=body, clock=clock))}
 
 
 @package.handler("getTenant")

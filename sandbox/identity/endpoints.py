@@ -26,7 +26,7 @@ from sandbox.identity.errors import (
 )
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ApiPackage
-from sandbox.runtime.tenants import declared_scopes
+from sandbox.runtime.scopes import declared_scopes
 from sandbox.runtime.tokens import ScopeNotGranted, TokenError
 
 package = ApiPackage(render_error=render_error)

@@ -22,8 +22,9 @@ from sandbox.runtime.exchange import DroppedConnection, Exchange, malformed
 from sandbox.runtime.faults import Fault, delay, retry_after
 from sandbox.runtime.journal import UNATTRIBUTED
 from sandbox.runtime.package import ApiPackage
+from sandbox.runtime.scopes import fill_scope, is_scope_template
 from sandbox.runtime.tenants import DEMO_TENANT
-from sandbox.runtime.tokens import authenticate_bearer
+from sandbox.runtime.tokens import authenticate_bearer, require_scopes
 from sandbox.spec.generate import generate_response
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.negotiate import negotiate
@@ -142,7 +143,7 @@ class ApiRuntime:
         op = match.operation
         exchange.operation_id = op.operation_id
         try:
-            owner = await self._authenticate(op, request)
+            owner, scope_templates = await self._authenticate(op, request)
         except ApiError:
             exchange.tenant = await self._claimed_tenant(request)
             raise
@@ -163,6 +164,8 @@ class ApiRuntime:
                     return DroppedConnection()
         tenant = owner or DEMO_TENANT
         params = self._parameters(op, request, match.path_params)
+        if scope_templates:  # checked once the parameters they name are known to be valid
+            require_scopes(request.state.token_claims, [fill_scope(t, params) for t in scope_templates])
         body = await self._body(op, request)
         media_type = negotiate(request.headers.get("accept"), op.produces)
         if op.produces and media_type is None:
@@ -194,23 +197,27 @@ class ApiRuntime:
             return malformed(response)
         return response
 
-    async def _authenticate(self, op: Operation, request: Request) -> str | None:
-        """The tenant whose credential satisfies one of the operation's security requirements;
-        None when the operation asks for no credentials."""
+    async def _authenticate(self, op: Operation, request: Request) -> tuple[str | None, list[str]]:
+        """The tenant whose credential satisfies one of the operation's security requirements
+        (None when the operation asks for no credentials), and the scope templates of that
+        requirement, which name request parameters and are checked once those are validated."""
         if not op.security:
-            return None
+            return None, []
         presented = False
         bearer_refusal: ApiError | None = None
         for requirement in op.security:
             if not requirement or all(self._admin_passes(name, request) for name in requirement):
-                return None
+                return None, []
             tenant = None
+            templates: list[str] = []
             for scheme_name, scopes in requirement.items():
                 scheme = self.security_schemes.get(scheme_name, {})
                 bearer = scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"
                 if scheme.get("type") == "oauth2" or (bearer and not scheme.get("x-sandbox-admin")):
+                    templates += [s for s in scopes if is_scope_template(s)]
+                    fixed = [s for s in scopes if not is_scope_template(s)]
                     try:
-                        owner = await authenticate_bearer(self.sandbox, request, scopes)
+                        owner = await authenticate_bearer(self.sandbox, request, fixed)
                     except ApiError as exc:
                         owner, bearer_refusal = None, bearer_refusal or exc
                 else:
@@ -222,7 +229,7 @@ class ApiRuntime:
                     break
                 tenant = owner
             if tenant:
-                return tenant
+                return tenant, templates
         if bearer_refusal is not None and not presented:
             raise bearer_refusal
         if presented:

@@ -1,19 +1,45 @@
 """What an emulated API supplies to the engine: handlers by operationId, an error renderer,
-and a factory for its deterministic world."""
+a factory for its deterministic world, and sandbox actions: the things that happen outside the
+API in reality (a school accepts an enrolment, someone logs in to an application), which tests
+trigger through the control plane."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from starlette.responses import Response
 
+from sandbox.runtime.clock import Clock
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import Problem, problem_json
+from sandbox.spec.formats import FORMAT_CHECKER
 
 Handler = Callable[[RequestContext], Reply | Awaitable[Reply]]
 WorldFactory = Callable[[str, str, dict], Any]  # (seed, tenant, fixture) -> world
+ActionFunc = Callable[["ActionCall"], Awaitable[Any]]
+
+
+@dataclass
+class ActionCall:
+    """What a sandbox action receives: the API, the tenant, the validated body, the tenant clock."""
+
+    api: Any  # the ApiRuntime
+    tenant: str
+    body: dict
+    clock: Clock
+
+
+@dataclass
+class Action:
+    name: str
+    summary: str
+    schema: dict
+    run: ActionFunc
+    validator: Draft202012Validator
 
 
 class ApiPackage:
@@ -25,12 +51,27 @@ class ApiPackage:
         self.render_error = render_error
         self.create_world = create_world
         self.handlers: dict[str, Handler] = {}
+        self.actions: dict[str, Action] = {}
 
     def handler(self, operation_id: str) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             if operation_id in self.handlers:
                 raise ValueError(f"two handlers for {operation_id}")
             self.handlers[operation_id] = func
+            return func
+
+        return register
+
+    def action(self, name: str, schema: dict) -> Callable[[ActionFunc], ActionFunc]:
+        """Register a sandbox action; its docstring's first line is its summary."""
+
+        def register(func: ActionFunc) -> ActionFunc:
+            if name in self.actions:
+                raise ValueError(f"two actions named {name}")
+            Draft202012Validator.check_schema(schema)
+            summary = (func.__doc__ or name).strip().splitlines()[0]
+            validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+            self.actions[name] = Action(name, summary, schema, func, validator)
             return func
 
         return register

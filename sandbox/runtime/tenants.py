@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.runtime.scopes import declared_scopes
 from sandbox.runtime.store import Store
 
 DEMO_TENANT = "demo"
@@ -90,6 +91,38 @@ class Tenants:
     async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
         await self.store.set(credential_key(api, scheme, secret), tenant_id)
 
+    async def add_client(
+        self, tenant: Tenant, scopes: list[str], redirect_uris: list[str] | None = None
+    ) -> OAuthClient:
+        """One more OAuth2 client of the tenant, listed in its credentials under `oauth2`."""
+        client = OAuthClient(
+            client_id=f"{tenant.id}-{secrets.token_hex(4)}",
+            client_secret=new_secret(),
+            tenant=tenant.id,
+            scopes=list(dict.fromkeys(scopes)),
+            redirect_uris=list(redirect_uris or []),
+        )
+        await self.register_client(client)
+        tenant.credentials.setdefault("oauth2", {})[client.client_id] = asdict(client)
+        await self.save(tenant)
+        return client
+
+    async def change_scopes(
+        self, tenant: Tenant, client_id: str, added: list[str], removed: list[str]
+    ) -> OAuthClient | None:
+        """Add and remove scopes of one of the tenant's clients; tokens issued before keep theirs."""
+        client = await self.client(client_id)
+        if client is None or client.tenant != tenant.id:
+            return None
+        client.scopes = [s for s in dict.fromkeys([*client.scopes, *added]) if s not in set(removed)]
+        await self.register_client(client)
+        for schemes in tenant.credentials.values():
+            for credential in schemes.values():
+                if credential.get("client_id") == client_id:
+                    credential["scopes"] = list(client.scopes)
+        await self.save(tenant)
+        return client
+
     async def delete(self, tenant_id: str) -> bool:
         tenant = await self.get(tenant_id)
         if tenant is None:
@@ -128,17 +161,6 @@ async def register_demo_tenant(tenants: Tenants, apis) -> Tenant:
                 tenant.credentials.setdefault(api.name, {})[scheme] = {"secret": str(credential)}
     await tenants.save(tenant)
     return tenant
-
-
-def declared_scopes(apis) -> list[str]:
-    """Every scope an OAuth2 security scheme of a loaded spec declares."""
-    found = set()
-    for api in apis:
-        for scheme in api.security_schemes.values():
-            if scheme.get("type") == "oauth2":
-                for flow in scheme.get("flows", {}).values():
-                    found.update(flow.get("scopes", {}))
-    return sorted(found)
 
 
 def _now_iso() -> str:

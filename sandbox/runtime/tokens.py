@@ -250,6 +250,13 @@ async def authenticate_bearer(sandbox: Sandbox, request: Request, required_scope
             exc.description,
             headers={"WWW-Authenticate": _challenge("invalid_token", exc.description)},
         ) from exc
+    require_scopes(claims, required_scopes)
+    request.state.token_claims = claims
+    return claims.tenant
+
+
+def require_scopes(claims: Claims, required_scopes: list[str]) -> None:
+    """403 `insufficient_scope` (RFC 6750 §3.1) unless the token carries every one of the scopes."""
     missing = [scope for scope in required_scopes if scope not in claims.scopes]
     if missing:
         needed = " ".join(required_scopes)
@@ -260,5 +267,3 @@ async def authenticate_bearer(sandbox: Sandbox, request: Request, required_scope
             detail,
             headers={"WWW-Authenticate": _challenge("insufficient_scope", detail, needed)},
         )
-    request.state.token_claims = claims
-    return claims.tenant

@@ -1,0 +1,496 @@
+"""Informat's Rekeningen API (school bills), bound by operationId to specs/informat-bills.yaml.
+
+The wire shape is the sandbox's own design; the rules are from Informat's intake form: access
+groups activated per school year, PDFs made asynchronously and kept one year, and payments only
+with an active user and an "Extern"/"Extern_Dubieus" journal.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time
+
+from sandbox.apis.informat.common import parse_school_year, state_key, today, world
+from sandbox.apis.informat.errors import informat_error, render_error
+from sandbox.apis.informat.world import (
+    AccessGroup,
+    Bill,
+    InformatWorld,
+    local_day,
+    school_year_label,
+    school_year_of,
+)
+from sandbox.runtime import pdf
+from sandbox.runtime.context import Reply, RequestContext
+from sandbox.runtime.errors import ApiError
+from sandbox.runtime.jobs import EXPIRED, PENDING, Job
+from sandbox.runtime.package import ActionCall, ApiPackage
+from sandbox.runtime.tokens import require_scopes
+
+package = ApiPackage(render_error=render_error, create_world=InformatWorld)
+
+PAYMENT_JOURNALS = ("Extern", "Extern_Dubieus")
+PDF_JOB = "bill-pdf"
+
+
+def scope_of(group: AccessGroup) -> str:
+    return f"api_informat_rekeningen.{group.name}"
+
+
+def euros(cents: int) -> float:
+    return round(cents / 100, 2)
+
+
+# -- the tenant's state -----------------------------------------------------------------------------
+class GroupState:
+    """What a tenant changed about an access group: logins per school year, users, journals."""
+
+    def __init__(self, ctx_store, tenant: str, w: InformatWorld) -> None:
+        self.store, self.tenant, self.world = ctx_store, tenant, w
+
+    async def baseline(self, now: datetime) -> int:
+        """The school year in which the tenant first used the API: its groups were logged in then."""
+        key = state_key(self.tenant, "baseline-year")
+        await self.store.add(key, school_year_of(local_day(now)))
+        return int(await self.store.get(key))
+
+    async def active_in(self, group: AccessGroup, year: int, now: datetime) -> bool:
+        logins = await self.store.get(state_key(self.tenant, "logins", group.name)) or []
+        if year in logins:
+            return True
+        baseline = await self.baseline(now)
+        return year <= baseline if group.logged_in else year < baseline
+
+    async def users(self, group: AccessGroup) -> list[dict]:
+        changed = await self.store.get(state_key(self.tenant, "users", group.name))
+        return (
+            changed
+            if changed is not None
+            else [{"username": u.username, "active": u.active} for u in group.users]
+        )
+
+    async def journals(self, group: AccessGroup) -> list[str]:
+        changed = await self.store.get(state_key(self.tenant, "journals", group.name))
+        return changed if changed is not None else list(group.journals)
+
+    async def payment_user(self, group: AccessGroup) -> str | None:
+        return next((u["username"] for u in await self.users(group) if u["active"]), None)
+
+
+def group_state(ctx: RequestContext) -> GroupState:
+    return GroupState(ctx.api.sandbox.store, ctx.tenant, world(ctx))
+
+
+def known_group(ctx: RequestContext, name: str) -> AccessGroup:
+    group = world(ctx).groups.get(name)
+    if group is None:
+        raise informat_error(
+            404, "DNF020", f"Geen toegangsgroep gevonden met naam {name}.", field="accessGroup"
+        )
+    return group
+
+
+async def readable(ctx: RequestContext, group: AccessGroup, year: int) -> None:
+    """403 unless the token has the group's scope and the group is active for the school year."""
+    require_scopes(ctx.request.state.token_claims, [scope_of(group)])
+    if not await group_state(ctx).active_in(group, year, ctx.now()):
+        raise informat_error(
+            403,
+            "BR090A",
+            f"Toegangsgroep {group.name} is niet actief voor schooljaar {school_year_label(year)}: "
+            "log aan het begin van het schooljaar in op deze toegangsgroep via iRekeningen.",
+        )
+
+
+# -- bills ------------------------------------------------------------------------------------------
+async def payments_of(ctx: RequestContext, bill: Bill) -> list[dict]:
+    made = [
+        {
+            "paymentId": f"coda-{bill.number}-{n}",
+            "amount": euros(p.cents),
+            "date": p.on.isoformat(),
+            "reference": p.reference,
+            "journal": p.journal,
+            "registeredBy": "coda",
+            "registeredAt": datetime.combine(p.on, time(6), tzinfo=UTC).isoformat(),
+        }
+        for n, p in enumerate(bill.payments, 1)
+        if p.on <= today(ctx)
+    ]
+    return made + (await ctx.api.sandbox.store.get(state_key(ctx.tenant, "payments", bill.id)) or [])
+
+
+def paid_cents(payments: list[dict]) -> int:
+    return sum(round(p["amount"] * 100) for p in payments)
+
+
+def bill_view(bill: Bill, payments: list[dict]) -> dict:
+    total, paid = bill.total_cents, paid_cents(payments)
+    return {
+        "billId": bill.id,
+        "billNumber": bill.number,
+        "accessGroup": bill.group.name,
+        "schoolYear": school_year_label(bill.year),
+        "student": {
+            "persoonId": bill.student.persoon_id,
+            "naam": bill.student.naam,
+            "voornaam": bill.student.voornaam,
+            "klasCode": bill.student.class_code(bill.year),
+            "instituteNo": bill.student.institute.number,
+        },
+        "billDate": bill.issued.isoformat(),
+        "dueDate": bill.due.isoformat(),
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unitPrice": euros(line.unit_cents),
+                "amount": euros(line.cents),
+            }
+            for line in bill.lines
+        ],
+        "totalAmount": euros(total),
+        "paidAmount": euros(paid),
+        "openAmount": euros(total - paid),
+        "status": "paid" if paid >= total else "partiallyPaid" if paid else "open",
+        "payments": payments,
+    }
+
+
+async def readable_bill(ctx: RequestContext) -> Bill:
+    bill = world(ctx).bill(ctx.params["billId"])
+    if bill is None or bill.issued > today(ctx):
+        raise informat_error(
+            404, "DNF021", f"Geen rekening gevonden voor ID {ctx.params['billId']}.", field="billId"
+        )
+    await readable(ctx, bill.group, bill.year)
+    return bill
+
+
+@package.handler("listAccessGroups")
+async def list_access_groups(ctx: RequestContext) -> dict:
+    text = ctx.params.get("schoolYear")
+    year = parse_school_year(text) if text else school_year_of(today(ctx))
+    granted = set(ctx.request.state.token_claims.scopes)
+    state, w = group_state(ctx), world(ctx)
+    found = []
+    for group in w.groups.values():
+        if scope_of(group) not in granted:
+            continue
+        user, journals = await state.payment_user(group), await state.journals(group)
+        found.append(
+            {
+                "name": group.name,
+                "instituteNo": group.institute,
+                "school": w.institutes[group.institute].name,
+                "activeForSchoolYear": await state.active_in(group, year, ctx.now()),
+                "activeUser": user,
+                "journals": journals,
+                "paymentsPossible": user is not None and any(j in PAYMENT_JOURNALS for j in journals),
+            }
+        )
+    return {"schoolYear": school_year_label(year), "accessGroups": found}
+
+
+@package.handler("listBills")
+async def list_bills(ctx: RequestContext) -> dict:
+    group = known_group(ctx, ctx.params["accessGroup"])
+    text = ctx.params.get("schoolYear")
+    year = parse_school_year(text) if text else school_year_of(today(ctx))
+    await readable(ctx, group, year)
+    since_text = ctx.params.get("changedSince")
+    since = datetime.fromisoformat(since_text.replace("Z", "+00:00")) if since_text else None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    day, found = today(ctx), []
+    for bill in world(ctx).bills(group, year):
+        if bill.issued > day:
+            continue
+        payments = await payments_of(ctx, bill)
+        changed = max([bill.changed, *(datetime.fromisoformat(p["registeredAt"]) for p in payments)])
+        if since is None or changed >= since:
+            found.append(bill_view(bill, payments))
+    return {"accessGroup": group.name, "schoolYear": school_year_label(year), "bills": found}
+
+
+@package.handler("getBill")
+async def get_bill(ctx: RequestContext) -> dict:
+    bill = await readable_bill(ctx)
+    return bill_view(bill, await payments_of(ctx, bill))
+
+
+# -- PDFs -------------------------------------------------------------------------------------------
+async def pdf_seconds(ctx: RequestContext, bill: Bill) -> float:
+    w = world(ctx)
+    if w.is_slow_bill(bill):
+        return w.slow_pdf_seconds
+    chosen = await ctx.api.sandbox.store.get(state_key(ctx.tenant, "pdf-seconds"))
+    return float(chosen) if chosen is not None else w.pdf_seconds
+
+
+def job_view(ctx: RequestContext, job: Job, now: datetime) -> dict:
+    view = {"jobId": job.id, "billId": job.subject, "status": job.state(now), "requestedAt": job.created}
+    if view["status"] != PENDING:
+        view["readyAt"] = job.ready_at
+        view["expiresAt"] = job.expires_at
+        view["pdfUrl"] = f"{ctx.base_url}/1/pdf-jobs/{job.id}/pdf"
+    return view
+
+
+@package.handler("requestBillPdf")
+async def request_bill_pdf(ctx: RequestContext) -> Reply:
+    bill = await readable_bill(ctx)
+    now = ctx.now()
+    job = await ctx.api.sandbox.jobs.start(
+        ctx.tenant,
+        api=ctx.api.name,
+        operation_id=ctx.operation.operation_id,
+        kind=PDF_JOB,
+        subject=bill.id,
+        now=now,
+        seconds=await pdf_seconds(ctx, bill),
+        keep=world(ctx).pdf_keep,
+        data={"paidCents": paid_cents(await payments_of(ctx, bill))},
+    )
+    return Reply(
+        job_view(ctx, job, now),
+        status=202,
+        headers={"Location": f"{ctx.base_url}/1/pdf-jobs/{job.id}", "Retry-After": str(job.retry_after(now))},
+    )
+
+
+async def known_job(ctx: RequestContext) -> tuple[Job, Bill]:
+    job = await ctx.api.sandbox.jobs.get(ctx.tenant, ctx.params["jobId"])
+    bill = world(ctx).bill(job.subject) if job is not None and job.kind == PDF_JOB else None
+    if job is None or bill is None:
+        raise informat_error(404, "DNF022", f"Geen PDF-opdracht gevonden voor ID {ctx.params['jobId']}.")
+    require_scopes(ctx.request.state.token_claims, [scope_of(bill.group)])
+    if job.state(ctx.now()) == EXPIRED:
+        raise informat_error(
+            410,
+            "DNF023",
+            f"De PDF van rekening {bill.number} is niet meer beschikbaar: Informat bewaart PDF's "
+            f"maximaal een jaar (tot {job.expires_at}). Vraag een nieuwe PDF aan.",
+        )
+    return job, bill
+
+
+@package.handler("getPdfJob")
+async def get_pdf_job(ctx: RequestContext) -> Reply:
+    job, _ = await known_job(ctx)
+    now = ctx.now()
+    if job.state(now) == PENDING:
+        return Reply(job_view(ctx, job, now), status=202, headers={"Retry-After": str(job.retry_after(now))})
+    return Reply(job_view(ctx, job, now))
+
+
+@package.handler("downloadBillPdf")
+async def download_bill_pdf(ctx: RequestContext) -> Reply:
+    job, bill = await known_job(ctx)
+    now = ctx.now()
+    if job.state(now) == PENDING:
+        raise informat_error(
+            409,
+            "BR091A",
+            "De PDF is nog niet klaar; vraag de opdracht opnieuw op na Retry-After seconden.",
+            headers={"Retry-After": str(job.retry_after(now))},
+        )
+    return Reply(render_bill(ctx, bill, job), media_type="application/pdf")
+
+
+def money(cents: int) -> str:
+    return f"EUR {cents / 100:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def render_bill(ctx: RequestContext, bill: Bill, job: Job) -> bytes:
+    w = world(ctx)
+    school = w.institutes[bill.group.institute]
+    paid = job.data.get("paidCents", 0)
+    table = pdf.Table(
+        header=("Omschrijving", "Aantal", "Eenheidsprijs", "Bedrag"),
+        rows=[
+            (line.description, str(line.quantity), money(line.unit_cents), money(line.cents))
+            for line in bill.lines
+        ],
+        widths=(100, 20, 35, 35),
+        align="LRRR",
+    )
+    document = pdf.Document(
+        title=f"Schoolrekening {bill.number}",
+        subtitle=f"{school.name} ({school.number}), {school.postal_code} {school.city}",
+        author=f"Rekeningen2.0, toegangsgroep {bill.group.name}",
+        created=datetime.combine(bill.issued, time(8), tzinfo=UTC),
+        fields=(
+            ("Leerling", f"{bill.student.voornaam} {bill.student.naam}"),
+            ("Klas", bill.student.class_code(bill.year)),
+            ("Schooljaar", school_year_label(bill.year)),
+            ("Datum", bill.issued.isoformat()),
+            ("Vervaldatum", bill.due.isoformat()),
+            ("Totaal", money(bill.total_cents)),
+            ("Reeds betaald", money(paid)),
+            ("Te betalen", money(bill.total_cents - paid)),
+        ),
+        table=table,
+        footnote=f"Opgemaakt op {job.created[:10]}. Informat bewaart deze PDF maximaal een jaar.",
+        keywords=("schoolrekening", bill.number),
+    )
+    return pdf.render(document)
+
+
+# -- payments ---------------------------------------------------------------------------------------
+@package.handler("listPayments")
+async def list_payments(ctx: RequestContext) -> dict:
+    bill = await readable_bill(ctx)
+    return {"payments": await payments_of(ctx, bill)}
+
+
+@package.handler("registerPayment")
+async def register_payment(ctx: RequestContext) -> dict:
+    bill = await readable_bill(ctx)
+    body, state, store = ctx.body, group_state(ctx), ctx.api.sandbox.store
+    user = await state.payment_user(bill.group)
+    if user is None:
+        raise informat_error(
+            400,
+            "BR092A",
+            f"Toegangsgroep {bill.group.name} heeft geen actieve gebruiker: koppel minstens een actieve, "
+            "geldige gebruiker aan de toegangsgroep; de eerste actieve gebruiker registreert de betalingen.",
+        )
+    journals = await state.journals(bill.group)
+    if not any(j in PAYMENT_JOURNALS for j in journals):
+        raise informat_error(
+            400,
+            "BR093A",
+            'Er bestaat geen financieel dagboek "Extern" of "Extern_Dubieus" in het deelboek van de '
+            "boekhouding; de helpdesk van Informat voorziet het.",
+        )
+    if body["journal"] not in PAYMENT_JOURNALS or body["journal"] not in journals:
+        usable = ", ".join(j for j in journals if j in PAYMENT_JOURNALS)
+        raise informat_error(
+            400,
+            "BR094A",
+            f"Dagboek {body['journal']} kan niet gebruikt worden; wel: {usable}.",
+            field="journal",
+        )
+    cents = round(body["amount"] * 100)
+    payments = await payments_of(ctx, bill)
+    open_cents = bill.total_cents - paid_cents(payments)
+    if cents > open_cents:
+        raise informat_error(
+            400,
+            "BR095A",
+            f"Het bedrag {money(cents)} is meer dan het openstaande saldo {money(open_cents)}.",
+            field="amount",
+        )
+    if date.fromisoformat(body["date"]) > today(ctx):
+        raise informat_error(400, "BR096A", "De betaaldatum mag niet in de toekomst liggen.", field="date")
+    if not await store.add(state_key(ctx.tenant, "payment-reference", bill.id, body["reference"]), 1):
+        raise informat_error(
+            400,
+            "BR097A",
+            f"Er is al een betaling met referentie {body['reference']} geregistreerd op deze rekening.",
+            field="reference",
+        )
+    payment = {
+        "paymentId": secrets.token_hex(8),
+        "amount": euros(cents),
+        "date": body["date"],
+        "reference": body["reference"],
+        "journal": body["journal"],
+        "registeredBy": user,
+        "registeredAt": ctx.now().isoformat(),
+    }
+    key = state_key(ctx.tenant, "payments", bill.id)
+    await store.set(key, [*(await store.get(key) or []), payment])
+    return {"payment": payment, "bill": bill_view(bill, [*payments, payment])}
+
+
+# -- sandbox actions --------------------------------------------------------------------------------
+GROUP = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,50}$"}
+
+
+def action_group(call: ActionCall) -> AccessGroup:
+    group = call.api.world_for(call.tenant).groups.get(call.body["accessGroup"])
+    if group is None:
+        raise ApiError(404, detail=f"No access group {call.body['accessGroup']!r}")
+    return group
+
+
+@package.action(
+    "login-access-group",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["accessGroup"],
+        "properties": {
+            "accessGroup": GROUP,
+            "schoolYear": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2})?$"},
+        },
+    },
+)
+async def login_access_group(call: ActionCall) -> dict:
+    """Someone logs in to an access group in iRekeningen, activating it for a school year."""
+    group = action_group(call)
+    text = call.body.get("schoolYear")
+    year = parse_school_year(text) if text else school_year_of(local_day(call.clock.now()))
+    store = call.api.sandbox.store
+    key = state_key(call.tenant, "logins", group.name)
+    logins = await store.get(key) or []
+    await store.set(key, sorted({*logins, year}))
+    return {"accessGroup": group.name, "activeForSchoolYear": school_year_label(year)}
+
+
+@package.action(
+    "set-access-group",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["accessGroup"],
+        "minProperties": 2,
+        "properties": {
+            "accessGroup": GROUP,
+            "users": {
+                "type": "array",
+                "maxItems": 20,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["username", "active"],
+                    "properties": {
+                        "username": {"type": "string", "minLength": 1},
+                        "active": {"type": "boolean"},
+                    },
+                },
+            },
+            "journals": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1}},
+        },
+    },
+)
+async def set_access_group(call: ActionCall) -> dict:
+    """Change the users linked to an access group, or the journals of its accounting sub-ledger."""
+    group = action_group(call)
+    store = call.api.sandbox.store
+    for part in ("users", "journals"):
+        if part in call.body:
+            await store.set(state_key(call.tenant, part, group.name), call.body[part])
+    state = GroupState(store, call.tenant, call.api.world_for(call.tenant))
+    return {
+        "accessGroup": group.name,
+        "users": await state.users(group),
+        "journals": await state.journals(group),
+    }
+
+
+@package.action(
+    "set-pdf-delay",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["seconds"],
+        "properties": {"seconds": {"type": "number", "minimum": 0, "maximum": 86400}},
+    },
+)
+async def set_pdf_delay(call: ActionCall) -> dict:
+    """How many seconds (on the tenant clock) a PDF takes from request to ready."""
+    await call.api.sandbox.store.set(state_key(call.tenant, "pdf-seconds"), call.body["seconds"])
+    return {"pdfSeconds": call.body["seconds"]}

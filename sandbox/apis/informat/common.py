@@ -1,0 +1,63 @@
+"""What the Informat APIs share: the institute of a request, school years, and the tenant's state."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sandbox.apis.informat.errors import informat_error
+from sandbox.apis.informat.world import (
+    InformatWorld,
+    Institute,
+    local_day,
+    school_year_bounds,
+    school_year_label,
+    school_year_of,
+)
+from sandbox.runtime.context import RequestContext
+from sandbox.runtime.tenants import state_prefix
+
+
+def world(ctx: RequestContext) -> InformatWorld:
+    return ctx.world
+
+
+def today(ctx: RequestContext) -> date:
+    return local_day(ctx.now())
+
+
+def institute(ctx: RequestContext) -> Institute:
+    """The school the `InstituteNo` header names (the engine checked its form and the scope)."""
+    number = ctx.params["InstituteNo"]
+    found = world(ctx).institutes.get(number)
+    if found is None:
+        raise informat_error(404, "DNF010", f"Geen instelling gevonden met instellingsnummer {number}.")
+    return found
+
+
+def parse_school_year(text: str, field: str = "schoolYear") -> int:
+    """`2025` or `2025-26` -> 2025; `2025-27` is refused (BR036A)."""
+    start = int(text[:4])
+    if len(text) > 4 and text[5:] != f"{(start + 1) % 100:02d}":
+        raise informat_error(
+            400,
+            "BR036A",
+            f"Het schooljaar {text} bestaat niet: na {start} volgt {school_year_label(start)}.",
+            field=field,
+        )
+    return start
+
+
+def school_year(ctx: RequestContext) -> int:
+    """The school year the request asks for, else the current one on the sandbox clock."""
+    text = ctx.params.get("schoolYear")
+    return parse_school_year(text) if text else school_year_of(today(ctx))
+
+
+def clamp_to_year(day: date, year: int) -> date:
+    """A reference date outside the school year moves to its first or last day."""
+    first, last = school_year_bounds(year)
+    return min(max(day, first), last)
+
+
+def state_key(tenant: str, *parts: str) -> str:
+    return f"{state_prefix(tenant)}informat:" + ":".join(parts)
