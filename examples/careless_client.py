@@ -1,10 +1,12 @@
-"""A careless client: it works, yet breaks rules the real NBB service expects clients to keep.
-The contract checks name each broken rule and the exchanges that broke it.
+"""A careless client: it works, yet breaks rules the real services expect clients to keep. The
+contract checks name each broken rule and the exchanges that broke it.
 
-It is the good client (examples/good_client.py) with two habits changed:
+It is the good client (examples/good_client.py) with four habits changed:
 
-- one X-Request-Id for the whole session, so NBB support cannot tell its requests apart;
-- a 429 retried after a fixed 100 ms, whatever Retry-After says.
+- NBB: one X-Request-Id for the whole session, so NBB support cannot tell its requests apart;
+- NBB: a 429 retried after a fixed 100 ms, whatever Retry-After says;
+- Informat: a new access token for every request;
+- Informat: a PDF job polled every 100 ms, whatever Retry-After says.
 
     python -m examples.careless_client --url http://127.0.0.1:8000 --tenant t-1234
     sandbox verify --url http://127.0.0.1:8000 --tenant t-1234    # exits 1, listing the broken rules
@@ -12,14 +14,15 @@ It is the good client (examples/good_client.py) with two habits changed:
 
 from __future__ import annotations
 
-import argparse
+import time
 import uuid
 
 import httpx
 
-from examples.good_client import NbbClient, nbb_keys, run_nbb
+from examples import good_client
+from examples.good_client import InformatBillsClient, NbbClient
 
-FIXED_PAUSE = 0.1  # seconds between retries, whatever the server asks
+FIXED_PAUSE = 0.1  # seconds between retries and polls, whatever the server asks
 
 
 class CarelessNbbClient(NbbClient):
@@ -37,23 +40,23 @@ class CarelessNbbClient(NbbClient):
             response = self.http.get(f"/{product}{path}", params=params, headers=headers)
             if response.status_code != 429:
                 return response
-            self.sleep(FIXED_PAUSE)
+            time.sleep(FIXED_PAUSE)
         return self.http.get(f"/{product}{path}", params=params, headers=headers)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000", help="the sandbox's base URL")
-    parser.add_argument("--tenant", required=True, help="a tenant made with POST /__sandbox/tenants")
-    options = parser.parse_args()
-    credentials = httpx.get(f"{options.url}/__sandbox/tenants/{options.tenant}").raise_for_status().json()
-    client = CarelessNbbClient(f"{options.url}/nbb", nbb_keys(credentials["credentials"]))
-    try:
-        run_nbb(client)
-    finally:
-        client.close()
-    print(f"done; now run: sandbox verify --url {options.url} --tenant {options.tenant}")
+class CarelessInformatBillsClient(InformatBillsClient):
+    def access_token(self) -> str:
+        self.token = None  # forgets the token it has, so every request fetches a new one
+        return super().access_token()
+
+    def bill_pdf(self, bill_id: str) -> bytes:
+        answer = self.call("POST", f"/1/bills/{bill_id}/pdf").raise_for_status()
+        job_url = answer.headers["Location"]
+        while answer.status_code == 202:
+            time.sleep(FIXED_PAUSE)
+            answer = self.call("GET", job_url).raise_for_status()
+        return self.call("GET", answer.json()["pdfUrl"]).raise_for_status().content
 
 
 if __name__ == "__main__":
-    main()
+    good_client.main(CarelessNbbClient, CarelessInformatBillsClient, __doc__.split("\n\n")[0])

@@ -160,6 +160,11 @@ class SandboxTenant:
         limit = {"requests": requests, **({"window": window} if window else {})}
         return self.sandbox.call("PUT", f"/tenants/{self.id}/rate-limits", json={api: limit})
 
+    def action(self, api: str, action: str, **body: Any) -> Any:
+        """Run a sandbox action of an API, e.g. `action("informat-bills", "set-pdf-delay", seconds=2)`."""
+        path = f"/tenants/{self.id}/apis/{api}/actions/{action}"
+        return self.sandbox.call("POST", path, json=body)["result"]
+
     def journal(self) -> list[dict]:
         return self.sandbox.journal(self.id)
 

@@ -44,8 +44,10 @@ class RequestContext:
 
     def attribute(self, tenant: str) -> None:
         """Journal this exchange under `tenant`: for operations that learn the tenant themselves
-        (a token request names its client in the body, not in a security scheme)."""
+        (a token request names its client in the body, not in a security scheme), and by that
+        tenant's clock, which the journal reads when it records the exchange."""
         self.exchange.tenant = tenant
+        self.exchange.clock = None
 
     @property
     def world(self) -> Any:

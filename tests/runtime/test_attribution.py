@@ -56,3 +56,18 @@ def test_a_path_the_api_does_not_have_is_journaled_under_the_tenant_of_its_key()
     )
     (entry,) = journal(client, tenant["id"])
     assert (entry["operationId"], entry["status"], entry["path"]) == (None, 404, "/nbb/authentic/companies")
+
+
+def test_a_token_request_is_journaled_by_its_tenants_clock():
+    client = make_client()
+    tenant = client.post("/__sandbox/tenants", json={}).json()
+    client.put(f"/__sandbox/tenants/{tenant['id']}/clock", json={"now": "2027-01-04T08:00:00Z"})
+    oauth = tenant["credentials"]["oauth2"]["client"]
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": oauth["client_id"],
+        "client_secret": oauth["client_secret"],
+    }
+    assert client.post("/oauth2/connect/token", data=form).status_code == 200
+    (entry,) = journal(client, tenant["id"])
+    assert entry["clock"] == "2027-01-04T08:00:00+00:00"  # not the default clock, 2026-11-17
