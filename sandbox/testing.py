@@ -174,6 +174,7 @@ class SandboxTenant:
 
     def verify(self, checks: Sequence[str] | None = None, **settings: Any) -> Report:
         """Like `report`, but a broken rule raises AssertionError with the readable report."""
+        __tracebackhide__ = True  # pytest shows the report, not this frame
         report = self.report(checks, **settings)
         if not report.ok:
             raise AssertionError("the client broke contract rules:\n" + report.text())
