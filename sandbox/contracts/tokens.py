@@ -19,6 +19,7 @@ CREDENTIAL_PARAMETER = re.compile(
     r"|subscription[-_]?key|code[-_]?verifier|client[-_]?assertion|^key$",
     re.I,
 )
+WHEN = "%Y-%m-%d %H:%M:%S"
 
 
 @dataclass
@@ -91,15 +92,14 @@ def token_reused_until_expiry(ctx: Context) -> Judgement:
     findings = []
     for scope, pairs in early.items():
         old, new = pairs[0]
-        per_token = sum(calls[n.token] for _, n in pairs) / len(pairs)
+        per_token = sum(calls[o.token] for o, _ in pairs) / len(pairs)  # calls each replaced token made
         habit = " (about a token per API call)" if per_token <= 1 else ""
         findings.append(
             Finding(
                 f"{len(pairs)} access token(s) for scope '{scope or '(none)'}' were fetched while the one "
-                f"held was still valid{habit}: e.g. #{new.entry.seq} at {new.entry.clock:%H:%M:%S} "
-                f"(sandbox clock) while the token from #{old.entry.seq} was valid until "
-                f"{old.expires:%H:%M:%S}. Keep the token and reuse it until it expires (expires_in) "
-                "or the API answers 401.",
+                f"held was still valid{habit}: e.g. #{new.entry.seq} at {new.entry.clock:{WHEN}} while the "
+                f"token from #{old.entry.seq} was valid until {old.expires:{WHEN}} (sandbox clock, UTC). "
+                "Keep the token and reuse it until it expires (expires_in) or the API answers 401.",
                 [n.entry.exchange for _, n in pairs],
             )
         )

@@ -2,6 +2,9 @@
 all iterate the same registry."""
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 
 import httpx
@@ -168,23 +171,29 @@ def test_marker_shapes_the_tenant(sandbox_tenant, sandbox):
 """
 
 
-def test_plugin_fails_a_vendor_test_with_the_readable_report(pytester):
-    pytester.makepyfile(test_vendor=VENDOR_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*AssertionError: the client broke contract rules:*",
-            "*FAILED         nbb_fresh_request_id: NBB requests judged: 2*",
-            "*X-Request-Id 6457dc94-0b98-4c1a-b5f8-98d8627b5177 was sent with 2 requests (#1, #2)*",
-        ]
+def run_vendor_tests(folder, *args: str) -> subprocess.CompletedProcess:
+    """A vendor's test run, in its own folder and process, with the plugin the package installs."""
+    (folder / "test_vendor.py").write_text(VENDOR_TESTS)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args]
+    return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=120)
+
+
+def test_plugin_fails_a_vendor_test_with_the_readable_report(tmp_path):
+    result = run_vendor_tests(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed, 2 passed" in result.stdout
+    assert "AssertionError: the client broke contract rules:" in result.stdout
+    assert "FAILED         nbb_fresh_request_id: NBB requests judged: 2" in result.stdout
+    assert (
+        "X-Request-Id 6457dc94-0b98-4c1a-b5f8-98d8627b5177 was sent with 2 requests (#1, #2)" in result.stdout
     )
 
 
-def test_plugin_uses_a_running_sandbox_given_by_url(pytester, sandbox):
-    pytester.makepyfile(test_vendor=VENDOR_TESTS)
+def test_plugin_uses_a_running_sandbox_given_by_url(tmp_path, sandbox):
     tenants = len(sandbox.call("GET", "/tenants"))
-    result = pytester.runpytest("-p", "no:cacheprovider", "-s", "--sandbox-url", sandbox.url, "-k", "careful")
-    result.assert_outcomes(passed=1, deselected=2)
-    result.stdout.fnmatch_lines([f"*tenant of the sandbox at {sandbox.url}*"])
+    result = run_vendor_tests(tmp_path, "-s", "--sandbox-url", sandbox.url, "-k", "careful")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed, 2 deselected" in result.stdout
+    assert f"tenant of the sandbox at {sandbox.url}" in result.stdout
     assert len(sandbox.call("GET", "/tenants")) == tenants  # the test's tenant is gone
