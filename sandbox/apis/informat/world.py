@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import io
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -126,8 +127,9 @@ def phone(rng: random.Random, mobile: bool) -> str:
 
 
 def email(first: str, last: str, domain: str) -> str:
-    clean = "".join(c for c in f"{first}.{last}".lower().replace(" ", "") if c.isalnum() or c == ".")
-    return f"{clean}@{domain}"
+    """An address made of the names, accents dropped (josé -> jose)."""
+    plain = unicodedata.normalize("NFKD", f"{first}.{last}".lower()).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain if c.isalnum() or c == ".") + "@" + domain
 
 
 def photo_png(key: str) -> bytes:
