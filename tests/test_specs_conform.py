@@ -29,10 +29,12 @@ def demo_bearer_token() -> str:
     from starlette.testclient import TestClient
 
     with TestClient(APP) as client:
-        answer = client.post(
-            "/oauth2/token",
-            data={"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": "demo-secret"},
-        )
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": "demo-client",
+            "client_secret": "demo-secret",
+        }
+        answer = client.post("/oauth2/token", data=form)
     return answer.json()["access_token"]
 
 

@@ -16,7 +16,6 @@ from sandbox.apis.informat.world import (
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.tenants import state_prefix
 
-
 FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 1990, 2099  # the years the sandbox's schools have data for
 
 
