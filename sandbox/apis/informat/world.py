@@ -205,7 +205,6 @@ class Address:
 
 @dataclass
 class Relation:
-    key: str
     type: str
     sex: int
     voornaam: str
@@ -408,7 +407,6 @@ class InformatWorld:
         name = family if kind in ("Vader", "Plusvader") or rng.random() < 0.3 else last_name(rng)
         born = birth_date(rng, cohort - rng.randrange(36, 50))
         return Relation(
-            key=f"{cohort}:{nth}:{rng.random()}",
             type=kind,
             sex=sex,
             voornaam=first,
