@@ -32,6 +32,7 @@ from sandbox.apis.informat.world import (
     first_name,
     keyed_guid,
     last_name,
+    local_day,
     national_number,
     p_number,
     parse_guid,
@@ -447,9 +448,11 @@ class StaffRoster:
             address=address,
             mobile=phone(rng, True),
             private_email=email(
-                voornaam, naam, rng.choice(("telenet.be", "gmail.com", "proximus.be", "outlook.com"))
+                plain(voornaam),
+                plain(naam),
+                rng.choice(("telenet.be", "gmail.com", "proximus.be", "outlook.com")),
             ),
-            work_email=email(voornaam, naam, school_domain(institute)),
+            work_email=email(plain(voornaam), plain(naam), school_domain(institute)),
             starts=starts,
             ends=ends,
             retires=retires,
@@ -606,7 +609,8 @@ class StaffRoster:
         owner, rest = divmod(document_id, 1000)
         if owner != employee.p_persoon % 10**6:
             return None
-        year = 1970 + rest // 10
+        latest = school_year_of(local_day(now)) + 1  # documents are made up to ten days ahead
+        year = latest - (latest - rest // 10) % 100  # the last school year ending in those digits
         return next((d for d in self.documents(employee, year, now) if d.document_id == document_id), None)
 
     def _document(
@@ -630,7 +634,7 @@ class StaffRoster:
         sent = None if refused else signing[-1][1] + timedelta(hours=rng.randrange(1, 20))
         acknowledged = sent + timedelta(hours=rng.randrange(4, 72)) if sent else None
         return StaffDocument(
-            document_id=(employee.p_persoon % 10**6) * 1000 + (assignment.year - 1970) * 10 + nth,
+            document_id=(employee.p_persoon % 10**6) * 1000 + assignment.year % 100 * 10 + nth,
             employee=employee,
             year=assignment.year,
             rl_type=rl_type,
@@ -658,9 +662,14 @@ def _between(rng: random.Random, first: date, last: date) -> date:
     return date(rng.choice(years), 9, 1) if years else first
 
 
+def plain(text: str) -> str:
+    """Text without accents (Stéphane -> Stephane), as e-mail addresses and domains have it."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def school_domain(institute: Institute) -> str:
-    plain = unicodedata.normalize("NFKD", institute.name.lower()).encode("ascii", "ignore").decode()
-    return "-".join("".join(c for c in word if c.isalnum() or c == "-") for word in plain.split()) + ".be"
+    words = plain(institute.name.lower()).split()
+    return "-".join("".join(c for c in word if c.isalnum() or c == "-") for word in words) + ".be"
 
 
 _rosters: weakref.WeakKeyDictionary[InformatWorld, StaffRoster] = weakref.WeakKeyDictionary()
