@@ -47,7 +47,7 @@ FIRST_HOLDERS_FROM, FIRST_HOLDERS_UNTIL = 1976, 1991  # school years the first h
 EARLY_LEAVE_PER_YEAR = 0.03
 MID_YEAR_SHARE = 0.4  # of early leavers, those who leave in the middle of a school year
 INTERIMS_PER_POST = 0.3  # substitutes per school year, for each post of the institute
-INTERIM_POSTS = 1000  # a substitute's personId holds 1000 + its number where a holder's holds its post
+INTERIM_POSTS = 50_000  # a substitute's personId holds 50000 + its number where a holder's holds its post
 BELGIUM = "00150"
 # official country codes: nationality, country of birth, and a birthplace there
 ABROAD = (("00129", "Breda"), ("00111", "Rijsel"), ("00354", "Tanger"), ("00103", "Aken"))
