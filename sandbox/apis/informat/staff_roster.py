@@ -14,7 +14,6 @@ its `personId` encodes, so any replica finds an employee from its id alone.
 from __future__ import annotations
 
 import random
-import unicodedata
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,6 +36,7 @@ from sandbox.apis.informat.world import (
     p_number,
     parse_guid,
     phone,
+    plain,
     rng_for,
     school_year_bounds,
     school_year_of,
@@ -448,11 +448,9 @@ class StaffRoster:
             address=address,
             mobile=phone(rng, True),
             private_email=email(
-                plain(voornaam),
-                plain(naam),
-                rng.choice(("telenet.be", "gmail.com", "proximus.be", "outlook.com")),
+                voornaam, naam, rng.choice(("telenet.be", "gmail.com", "proximus.be", "outlook.com"))
             ),
-            work_email=email(plain(voornaam), plain(naam), school_domain(institute)),
+            work_email=email(voornaam, naam, school_domain(institute)),
             starts=starts,
             ends=ends,
             retires=retires,
@@ -660,11 +658,6 @@ def _between(rng: random.Random, first: date, last: date) -> date:
     """A 1 September between two days (the first when none lies between them)."""
     years = [y for y in range(first.year, last.year + 1) if first <= date(y, 9, 1) <= last]
     return date(rng.choice(years), 9, 1) if years else first
-
-
-def plain(text: str) -> str:
-    """Text without accents (Stéphane -> Stephane), as e-mail addresses and domains have it."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def school_domain(institute: Institute) -> str:

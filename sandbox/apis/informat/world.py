@@ -126,10 +126,14 @@ def phone(rng: random.Random, mobile: bool) -> str:
     )
 
 
+def plain(text: str) -> str:
+    """Text without accents (Stéphane -> Stephane), as e-mail addresses and domains have it."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def email(first: str, last: str, domain: str) -> str:
     """An address made of the names, accents dropped (josé -> jose)."""
-    plain = unicodedata.normalize("NFKD", f"{first}.{last}".lower()).encode("ascii", "ignore").decode()
-    return "".join(c for c in plain if c.isalnum() or c == ".") + "@" + domain
+    return "".join(c for c in plain(f"{first}.{last}".lower()) if c.isalnum() or c == ".") + "@" + domain
 
 
 def photo_png(key: str) -> bytes:
