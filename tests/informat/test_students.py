@@ -304,3 +304,14 @@ def test_deciding_an_unknown_or_decided_enrolment_is_refused(client, auth):
     invalid = client.post(url, json={**body, "status": "misschien"})
     assert invalid.status_code == 400
     assert invalid.json()["violations"][0]["field"] == "status"
+
+
+def test_query_names_are_read_whatever_their_case_as_aspnet_does(client, auth):
+    lower = client.get(f"{STUDENTS}/1/registrations", params={"schoolyear": "2025-26"}, headers=auth)
+    upper = client.get(f"{STUDENTS}/1/registrations", params={"SCHOOLYEAR": "2025"}, headers=auth)
+    assert lower.status_code == upper.status_code == 200
+    assert lower.json() == upper.json()
+    assert lower.json()["registrations"][0]["begindatum"] == "2025-09-01"
+    unknown = client.get(f"{STUDENTS}/1/registrations", params={"schooljaar": "2025"}, headers=auth)
+    assert unknown.status_code == 400
+    assert "schooljaar" in unknown.json()["message"]
