@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import orjson
+from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -59,6 +60,8 @@ class ApiRuntime:
         self.request_id_header: str | None = meta.get("request-id-header")
         self.journaled: bool = meta.get("journal", True)
         self.rate_limited: bool = meta.get("rate-limit", True)
+        # ASP.NET services bind query parameters whatever their case (`schoolyear` = `schoolYear`)
+        self.query_case_insensitive: bool = meta.get("query-case-insensitive", False)
         self.package = package
         self.fixture = fixture
         self.seed = seed
@@ -284,12 +287,16 @@ class ApiRuntime:
     def _parameters(self, op: Operation, request: Request, path_params: dict[str, str]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         found: list[Violation] = []
+        query = request.query_params
+        if self.query_case_insensitive:
+            by_name = {p.name.lower(): p.name for p in op.parameters if p.location == "query"}
+            query = MultiDict([(by_name.get(k.lower(), k), v) for k, v in query.multi_items()])
         for param in op.parameters:
             raw: str | list[str] | None
             if param.location == "path":
                 raw = path_params.get(param.name)
             elif param.location == "query":
-                many = request.query_params.getlist(param.name)
+                many = query.getlist(param.name)
                 raw = (many if len(many) > 1 else many[0]) if many else None
             elif param.location == "header":
                 raw = request.headers.get(param.name)
@@ -304,7 +311,7 @@ class ApiRuntime:
                 found.extend(violations(param.validator, value, param.name))
             values[param.name] = value
         known = op.query_names
-        for name in request.query_params:
+        for name in query:
             if name not in known:
                 listed = ", ".join(sorted(known)) or "none"
                 message = f"is not a query parameter of this operation (known: {listed})"

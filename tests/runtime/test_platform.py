@@ -141,10 +141,12 @@ def test_retry_after_is_honest():
     client.put(
         f"/__sandbox/tenants/{tenant['id']}/rate-limits", json={"nbb-cbso": {"requests": 1, "window": 1}}
     )
-    assert client.get(REFS, headers=nbb_key(tenant)).status_code == 200
-    refused = client.get(REFS, headers=nbb_key(tenant))
-    if refused.status_code == 429:  # the one-second window may just have turned
-        time.sleep(int(refused.headers["retry-after"]))
+    for _ in range(10):  # on a busy machine a one-second window may turn between two calls
+        refused = client.get(REFS, headers=nbb_key(tenant))
+        if refused.status_code == 429:
+            break
+    assert refused.status_code == 429
+    time.sleep(int(refused.headers["retry-after"]))
     assert client.get(REFS, headers=nbb_key(tenant)).status_code == 200
 
 

@@ -16,6 +16,8 @@ from sandbox.apis.informat.world import (
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.tenants import state_prefix
 
+FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 1990, 2099  # the years the sandbox's schools have data for
+
 
 def world(ctx: RequestContext) -> InformatWorld:
     return ctx.world
@@ -37,6 +39,13 @@ def institute(ctx: RequestContext) -> Institute:
 def parse_school_year(text: str, field: str = "schoolYear") -> int:
     """`2025` or `2025-26` -> 2025; `2025-27` is refused (BR036A)."""
     start = int(text[:4])
+    if not FIRST_SCHOOL_YEAR <= start <= LAST_SCHOOL_YEAR:
+        raise informat_error(
+            400,
+            "BR036C",
+            f"Het schooljaar {text} valt buiten {FIRST_SCHOOL_YEAR}-{LAST_SCHOOL_YEAR}.",
+            field=field,
+        )
     if len(text) > 4 and text[5:] != f"{(start + 1) % 100:02d}":
         raise informat_error(
             400,

@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import io
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -125,9 +126,14 @@ def phone(rng: random.Random, mobile: bool) -> str:
     )
 
 
+def plain(text: str) -> str:
+    """Text without accents (Stéphane -> Stephane), as e-mail addresses and domains have it."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def email(first: str, last: str, domain: str) -> str:
-    clean = "".join(c for c in f"{first}.{last}".lower().replace(" ", "") if c.isalnum() or c == ".")
-    return f"{clean}@{domain}"
+    """An address made of the names, accents dropped (josé -> jose)."""
+    return "".join(c for c in plain(f"{first}.{last}".lower()) if c.isalnum() or c == ".") + "@" + domain
 
 
 def photo_png(key: str) -> bytes:
@@ -203,7 +209,6 @@ class Address:
 
 @dataclass
 class Relation:
-    key: str
     type: str
     sex: int
     voornaam: str
@@ -406,7 +411,6 @@ class InformatWorld:
         name = family if kind in ("Vader", "Plusvader") or rng.random() < 0.3 else last_name(rng)
         born = birth_date(rng, cohort - rng.randrange(36, 50))
         return Relation(
-            key=f"{cohort}:{nth}:{rng.random()}",
             type=kind,
             sex=sex,
             voornaam=first,
