@@ -154,8 +154,8 @@ def pdf_polling_stops_when_ready(ctx: Context) -> Judgement:
             findings.append(
                 Finding(
                     f"PDF job {job.id} was {state} at #{done.seq}, yet was polled {len(again)} more "
-                    f"time(s) ({listing([f'#{p.seq}' for p in again])}); stop polling at the first "
-                    "ready answer",
+                    f"time(s) ({listing([f'#{p.seq}' for p in again])}); stop polling once a job is "
+                    "ready or gone",
                     [done.exchange, *(p.exchange for p in again)],
                 )
             )

@@ -364,8 +364,8 @@ def test_fixed_fast_polling_fails_every_polling_rule():
     assert "Retry-After: 2" in backoff[0]
     assert backoff[1].startswith("PDF job job-1: the polling interval did not grow (waits 0.10 s, 0.10 s")
     assert messages(report, "pdf_polling_stops_when_ready") == [
-        "PDF job job-1 was ready at #7, yet was polled 1 more time(s) (#8); stop polling at the first "
-        "ready answer"
+        "PDF job job-1 was ready at #7, yet was polled 1 more time(s) (#8); stop polling once a job is "
+        "ready or gone"
     ]
     assert messages(report, "pdf_downloaded_when_ready") == [
         "PDF job job-1 was ready at #7, but its PDF was never downloaded"
@@ -409,3 +409,40 @@ def test_settings_are_checked_by_name_and_type():
         Config().with_values({"burst": 3})
     with pytest.raises(ValueError, match="wrong type"):
         Config().with_values({"burst_window": "fast"})
+
+
+def test_a_gone_job_is_not_polled_again_and_needs_no_download():
+    j = Journal()
+    start_job(j)
+    j.wait(1)
+    poll(j, status=410)
+    report = j.verify("pdf_polling_stops_when_ready", "pdf_downloaded_when_ready")
+    assert [str(v.outcome) for v in report.verdicts] == [PASSED, NOT_EXERCISED]
+    j.wait(1)
+    poll(j, status=410)
+    assert messages(j.verify(), "pdf_polling_stops_when_ready") == [
+        "PDF job job-1 was gone (410) at #2, yet was polled 1 more time(s) (#3); stop polling once a job "
+        "is ready or gone"
+    ]
+
+
+def test_retry_after_may_be_an_http_date():
+    j = Journal()
+    j.nbb(status=429, response_headers={"retry-after": "Tue, 17 Nov 2026 09:00:03 GMT"})
+    j.wait(1)
+    j.nbb()
+    (message,) = messages(j.verify(), "retry_after_honoured_after_429")
+    assert message.startswith(
+        "after a 429 with Retry-After: 2.99 at #1, the next nbb-cbso request came 1.00 s"
+    )
+
+
+def test_a_refreshed_token_counts_as_a_new_one():
+    j = Journal()
+    j.token("tok-1")
+    j.bearer("tok-1", api="informat-staff", path="/informat/personeel/employees")
+    j.token("tok-2", grant="refresh_token")
+    (message,) = messages(j.verify(), "token_reused_until_expiry")
+    assert message.startswith(
+        "1 access token(s) for scope 'api.read' were fetched while the one held was still"
+    )
