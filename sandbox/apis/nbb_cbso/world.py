@@ -21,6 +21,7 @@ import functools
 import hashlib
 import importlib
 import itertools
+import operator
 import random
 import re
 from collections.abc import Iterable
@@ -390,7 +391,7 @@ class NbbWorld:
             for deposit in self._year_deposits(base, year)
             if deposit.deposit_date <= today
         ]
-        return sorted(found, key=lambda deposit: (deposit.deposit_date, deposit.reference))
+        return sorted(found, key=operator.attrgetter("deposit_date", "reference"))
 
     def deposit(self, reference: str, today: date) -> Deposit | None:
         """The deposit with this reference, or None if malformed, unknown or not yet published."""
@@ -773,16 +774,20 @@ class NbbWorld:
 # -------------------------------------------------------------------------------------- reference records
 
 
+# Formatting dates was most of the cost of a reference record; the days of a world are few.
+_iso_day = functools.lru_cache(maxsize=32768)(date.isoformat)
+
+
 def reference_record(deposit: Deposit, base_url: str) -> dict[str, Any]:
     """A reference as the query operations return it (PascalCase)."""
     company, address = deposit.company, deposit.company.address
     url = f"{base_url.rstrip('/')}/authentic/deposit/{deposit.reference}/accountingData"
     return {
         "ReferenceNumber": deposit.reference,
-        "DepositDate": deposit.deposit_date.isoformat(),
+        "DepositDate": _iso_day(deposit.deposit_date),
         "ExerciseDates": {
-            "startDate": deposit.exercise_start.isoformat(),
-            "endDate": deposit.exercise_end.isoformat(),
+            "startDate": _iso_day(deposit.exercise_start),
+            "endDate": _iso_day(deposit.exercise_end),
         },
         "ModelType": deposit.model_type,
         "DepositType": deposit.deposit_type,
@@ -802,7 +807,7 @@ def reference_record(deposit: Deposit, base_url: str) -> dict[str, Any]:
         "LegalSituation": deposit.legal_situation,
         "FullFillLegalValidation": deposit.full_fill_legal_validation,
         "ActivityCode": company.activity_code,
-        "GeneralAssemblyDate": deposit.general_assembly_date.isoformat()
+        "GeneralAssemblyDate": _iso_day(deposit.general_assembly_date)
         if deposit.general_assembly_date
         else None,
         "AccountingDataURL": None if deposit.accounting_data_url_null else url,
@@ -817,7 +822,7 @@ def improved_reference_record(improvement: Improvement, base_url: str) -> dict[s
     record["AccountingDataURL"] = (
         f"{base_url.rstrip('/')}/improved/deposit/{reference}/accountingData/improved/{improvement.kind}"
     )
-    record["ImprovementDate"] = improvement.improvement_date.isoformat()
+    record["ImprovementDate"] = _iso_day(improvement.improvement_date)
     record["CorrectedData"] = improvement.corrected_data
     record["DataVersion"] = improvement.data_version
     return record
@@ -904,6 +909,7 @@ class _Weighted:
 
 _HALF_BITS = 13  # a Feistel network on 26 bits covers BASES (< 2**26); cycle-walking keeps it inside
 _HALF_MASK = (1 << _HALF_BITS) - 1
+_ROUND_FACTOR = 0x9E3779B1  # the round function: (half ^ key) * this, folded to a half (inlined for speed)
 
 
 @dataclass(frozen=True)
@@ -917,34 +923,27 @@ class _Permutation:
     def keyed(cls, rng: random.Random) -> _Permutation:
         return cls(tuple(rng.getrandbits(32) for _ in range(4)))
 
-    @staticmethod
-    def _round(half: int, key: int) -> int:
-        mixed = ((half ^ key) * 0x9E3779B1) & 0xFFFFFFFF
-        return (mixed ^ (mixed >> 15)) & _HALF_MASK
-
-    def _encrypt(self, value: int) -> int:
-        left, right = value >> _HALF_BITS, value & _HALF_MASK
-        for key in self.keys:
-            left, right = right, left ^ self._round(right, key)
-        return (left << _HALF_BITS) | right
-
-    def _decrypt(self, value: int) -> int:
-        left, right = value >> _HALF_BITS, value & _HALF_MASK
-        for key in reversed(self.keys):
-            left, right = right ^ self._round(left, key), left
-        return (left << _HALF_BITS) | right
-
     def forward(self, base: int) -> int:
-        value = self._encrypt(base)
-        while value >= BASES:
-            value = self._encrypt(value)
-        return value
+        value = base
+        while True:  # encrypt until the value lands inside BASES (cycle walking)
+            left, right = value >> _HALF_BITS, value & _HALF_MASK
+            for key in self.keys:
+                mixed = ((right ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
+                left, right = right, left ^ ((mixed ^ (mixed >> 15)) & _HALF_MASK)
+            value = (left << _HALF_BITS) | right
+            if value < BASES:
+                return value
 
     def inverse(self, position: int) -> int:
-        value = self._decrypt(position)
-        while value >= BASES:
-            value = self._decrypt(value)
-        return value
+        value = position
+        while True:  # decrypt, walking the cycle back the same way
+            left, right = value >> _HALF_BITS, value & _HALF_MASK
+            for key in reversed(self.keys):
+                mixed = ((left ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
+                left, right = right ^ ((mixed ^ (mixed >> 15)) & _HALF_MASK), left
+            value = (left << _HALF_BITS) | right
+            if value < BASES:
+                return value
 
 
 @dataclass(frozen=True)
