@@ -70,11 +70,18 @@ _SECRET_WORDS = (
 
 
 _LONGEST_WORD = max(len(word) for word in _SECRET_WORDS)
+# each secret word under a shorter word it contains: one scan rules out a whole group
+_GROUPS = {
+    anchor: tuple(word for word in _SECRET_WORDS if anchor in word)
+    for anchor in (b"authorization", b"cookie", b"secret", b"passw", b"token", b"code", b"key")
+}
 
 
 def _names_secret(raw: bytes) -> bool:
     lowered = raw.lower()
-    return any(word in lowered for word in _SECRET_WORDS)
+    return any(
+        anchor in lowered and any(word in lowered for word in group) for anchor, group in _GROUPS.items()
+    )
 
 
 def redact_json(raw: bytes) -> bytes:

@@ -404,6 +404,14 @@ def test_json_secrets_are_redacted_whatever_their_case_and_depth():
     assert redact_json(plain) is plain
 
 
+def test_every_secret_word_is_looked_for():
+    from sandbox.runtime.journal import _GROUPS, _SECRET_WORDS, _names_secret
+
+    assert {word for group in _GROUPS.values() for word in group} == set(_SECRET_WORDS)
+    for word in _SECRET_WORDS:
+        assert _names_secret(b'{"x": 1, ' + word.upper() + b": 2}")
+
+
 @pytest.mark.parametrize("secret_at", [0, 2000, 2040, 2045, 2060, 5000])
 @pytest.mark.parametrize("filler", ["a", "é"])
 def test_a_long_json_body_is_journaled_redacted_and_cut_wherever_its_secret_lies(secret_at, filler):

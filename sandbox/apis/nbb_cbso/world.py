@@ -68,9 +68,10 @@ _MONETARY_LEAVES = ("20/28", "29/58", "10/15", "16", "70", "9900", "9901", "9904
 
 
 # --------------------------------------------------------------------------------------------- entities
+# (with __slots__: a grown world keeps thousands of them in its caches)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     street: str
     number: str
@@ -80,14 +81,14 @@ class Address:
     country_code: str = "BE"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     first_name: str
     last_name: str
     address: Address
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Director:
     """A director's mandate: held by a natural person, or by a company through its representative."""
 
@@ -98,21 +99,21 @@ class Director:
     since: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shareholding:
     holder: Person | Company
     shares: int
     percentage: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     company: Company
     shares: int
     percentage: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Company:
     enterprise_number: str
     name: str
@@ -148,7 +149,7 @@ class Company:
         return _month_end(fiscal_year - 1, self.fiscal_year_end_month) + timedelta(days=1), end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deposit:
     reference: str
     company: Company
@@ -194,7 +195,7 @@ _DATA_VERSIONS = {
 _ZIP_SUFFIXES = {"pdf_extracted": "ocr-authentic", "euro_converted": "euro-authentic"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Improvement:
     deposit: Deposit
     kind: str  # pdf_extracted | euro_converted | corrected
