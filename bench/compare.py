@@ -45,7 +45,9 @@ WRK_SCRIPTS = BENCH / "wrk"
 HOST = "127.0.0.1"  # every server and every request stays on loopback
 
 ENTERPRISE = "0403019261"
-CALL = f"/authentic/legalEntity/{ENTERPRISE}/references"  # the spec's path; the sandbox serves it under /nbb
+# the spec's paths (the sandbox serves them under /nbb); cold starts always wait for REFERENCES
+REFERENCES = f"/authentic/legalEntity/{ENTERPRISE}/references"
+ONE_REFERENCE = "/authentic/deposit/{reference}/reference"
 KEY_HEADER = ("NBB-CBSO-Subscription-Key", "demo-authentic")
 RAISED_LIMIT = {"requests": 1_000_000, "window": 1}  # the most the control plane accepts, per second
 
@@ -226,8 +228,13 @@ def body_of(url: str) -> bytes:
 
 
 def sandbox_env() -> dict[str, str]:
-    """The environment without SANDBOX_* variables: the sandbox runs on its default settings."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("SANDBOX_")}
+    """The environment without SANDBOX_* variables, so the sandbox runs on its default settings,
+    and without PYTHONDONTWRITEBYTECODE: an installed sandbox starts from compiled bytecode."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SANDBOX_") and key != "PYTHONDONTWRITEBYTECODE"
+    }
 
 
 def journal_state(base: str) -> tuple[int, int]:
@@ -252,7 +259,9 @@ def bench_sandbox(args: argparse.Namespace, rows: list[Row], notes: list[str]) -
         "warning",
     ]
     fresh = Row("sandbox, full pipeline")
-    server = cold_starts(args, fresh, lambda: Server(command, f"{base}/nbb{CALL}", sandbox_env()))
+    # compiled as `pip install` compiles an installed package (a checkout may never have been)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sandbox")], check=True)
+    server = cold_starts(args, fresh, lambda: Server(command, f"{base}/nbb{REFERENCES}", sandbox_env()))
     try:
         limits = http_json("PUT", f"{base}/__sandbox/tenants/demo/rate-limits", {"nbb-cbso": RAISED_LIMIT})
         notes.append(
@@ -260,7 +269,10 @@ def bench_sandbox(args: argparse.Namespace, rows: list[Row], notes: list[str]) -
             f"{limits['nbb-cbso']['requests']:,} requests per {limits['nbb-cbso']['window']} s "
             "(default 1,200 per 60 s), so the runs measure the pipeline and not 429s"
         )
-        url = f"{base}/nbb{CALL}"
+        if args.call == "deposit":  # the company's latest deposit, as the references call lists it
+            latest = json.loads(body_of(f"{base}/nbb{REFERENCES}"))[-1]["ReferenceNumber"]
+            args.path = ONE_REFERENCE.format(reference=latest)
+        url = f"{base}/nbb{args.path}"
         body = body_of(url)
         fresh.body_bytes = len(body)
         measure(args, fresh, url)
@@ -312,8 +324,8 @@ def bench_prism(args: argparse.Namespace, rows: list[Row], dynamic: bool) -> Non
     if dynamic:
         command.append("-d")
     row = Row("Prism dynamic (-d)" if dynamic else "Prism static")
-    url = f"http://{HOST}:{port}{CALL}"
-    server = cold_starts(args, row, lambda: Server(command, url))
+    url = f"http://{HOST}:{port}{args.path}"
+    server = cold_starts(args, row, lambda: Server(command, f"http://{HOST}:{port}{REFERENCES}"))
     try:
         row.body_bytes = len(body_of(url))
         measure(args, row, url)
@@ -329,7 +341,7 @@ def bench_bare(args: argparse.Namespace, rows: list[Row], body: bytes) -> None:
     with tempfile.NamedTemporaryFile(suffix=".json") as answer:
         answer.write(body)
         answer.flush()
-        path = f"/nbb{CALL}"
+        path = f"/nbb{args.path}"
         command = [
             sys.executable,
             str(BENCH / "bare.py"),
@@ -442,9 +454,17 @@ def main() -> None:
     parser.add_argument(
         "--world-timeout", type=int, default=3600, help="most seconds the world may take to grow"
     )
+    parser.add_argument(
+        "--call",
+        choices=("references", "deposit"),
+        default="references",
+        help="references: a company's deposits (28 records, 17.7 kB from the sandbox); "
+        "deposit: one deposit's reference (one record) [references]",
+    )
     parser.add_argument("--no-prism", action="store_true", help="leave Prism out")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    args.path = REFERENCES  # the deposit call's path is known once the sandbox answers
     if not (0 < args.duration <= 600 and 0 < args.repeat <= 10 and 0 < args.connections <= 1024):
         raise SystemExit("keep runs bounded: --duration <= 600, --repeat <= 10, --connections <= 1024")
     if not 0 <= args.world <= 20_000_000:
@@ -469,7 +489,7 @@ def main() -> None:
 
     print()
     print(
-        f"GET {CALL} (the sandbox under /nbb) with {KEY_HEADER[0]}; "
+        f"GET {args.path} (the sandbox under /nbb) with {KEY_HEADER[0]}; "
         f"wrk -t{args.threads} -c{args.connections}, {args.repeat} runs of {args.duration:g} s "
         f"after {args.warmup:g} s of warm-up; medians"
     )
