@@ -1,7 +1,8 @@
 """The sandbox beside Stoplight Prism on the same spec and the same call, on loopback.
 
-    python bench/compare.py                    # a few minutes
-    python bench/compare.py --world 1000000    # grow the world by a million companies first
+    .venv/bin/python bench/compare.py                    # about 5 minutes
+    .venv/bin/python bench/compare.py --world 1000000    # the world grown by a million companies
+    .venv/bin/python bench/compare.py --call deposit     # one deposit's reference instead
 
 Starts one server at a time on 127.0.0.1 and drives each with wrk at a fixed concurrency:
 
@@ -13,8 +14,8 @@ Starts one server at a time on 127.0.0.1 and drives each with wrk at a fixed con
 - a bare Starlette route answering the sandbox's bytes: the framework's ceiling.
 
 It prints requests/s, p50 and p99 latency, cold start to the first 200, peak RSS and the ratios of
-the sandbox to each Prism mode. Needs wrk (Debian: `apt-get install wrk`) and Prism
-(`npm install --prefix bench`, which installs the version bench/package.json pins).
+the sandbox to each Prism mode. Needs the project's virtual environment, wrk (Debian: `apt-get
+install wrk`) and Prism (`npm install --prefix bench`: the version bench/package.json pins).
 """
 
 from __future__ import annotations
@@ -172,13 +173,18 @@ def wrk(args: argparse.Namespace, url: str, seconds: int, script: str = "report.
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    if "BENCH_WORLD_REQUESTS" in env:
-        # each thread says when it has sent its share; then wrk is stopped and reports the time taken
-        for _ in range(args.threads):
-            if not process.stderr.readline():
-                break
-        process.send_signal(signal.SIGINT)
-    out, err = process.communicate()
+    try:
+        if "BENCH_WORLD_REQUESTS" in env:
+            # each thread says when it has sent its share; then wrk is stopped and reports the time
+            for _ in range(args.threads):
+                if not process.stderr.readline():
+                    break
+            process.send_signal(signal.SIGINT)
+        out, err = process.communicate()
+    finally:
+        if process.poll() is None:  # interrupted: leave no load running
+            process.kill()
+            process.wait()
     summary = next((line for line in out.splitlines() if line.startswith("{")), None)
     if summary is None:
         raise SystemExit(f"wrk printed no summary:\n{out}\n{err}")
@@ -464,6 +470,7 @@ def main() -> None:
     parser.add_argument("--no-prism", action="store_true", help="leave Prism out")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that servers and wrk are stopped
     args.path = REFERENCES  # the deposit call's path is known once the sandbox answers
     if not (0 < args.duration <= 600 and 0 < args.repeat <= 10 and 0 < args.connections <= 1024):
         raise SystemExit("keep runs bounded: --duration <= 600, --repeat <= 10, --connections <= 1024")

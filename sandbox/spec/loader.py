@@ -62,7 +62,7 @@ class SpecDocument:
     uri: str
     registry: Registry = field(repr=False)
     # one validator per schema object: many operations share an error or record schema
-    _validators: dict[int, Validator] = field(default_factory=dict, repr=False)
+    _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:

@@ -367,9 +367,11 @@ class NbbWorld:
         self._prefix = f"{seed}:{tenant}:nbb-cbso"
         self._shape = _Shape.parse(fixture)
         self._magic = {magic.base: magic for magic in _Magic.parse_all(fixture)}
-        self._core = functools.lru_cache(maxsize=8192)(self._build_core)
-        self._company = functools.lru_cache(maxsize=4096)(self._build_company)
-        self._year_deposits = functools.lru_cache(maxsize=16384)(self._build_year_deposits)
+        # Bounded so that a world grown by a million companies stays a few MB (each tenant has
+        # its own); a company that fell out is made again, in about a millisecond.
+        self._core = functools.lru_cache(maxsize=2048)(self._build_core)
+        self._company = functools.lru_cache(maxsize=1024)(self._build_company)
+        self._year_deposits = functools.lru_cache(maxsize=4096)(self._build_year_deposits)
         self._feed = functools.lru_cache(maxsize=256)(self._build_feed)
         self._reference_permutations: dict[int, _Permutation] = {}
         self._magic_improvements = {
