@@ -4,18 +4,20 @@
     .venv/bin/python bench/compare.py --world 1000000    # the world grown by a million companies
     .venv/bin/python bench/compare.py --call deposit     # one deposit's reference instead
 
-Starts one server at a time on 127.0.0.1 and drives each with wrk at a fixed concurrency:
+Starts, on 127.0.0.1, each server (timing its cold start while nothing else runs):
 
 - the sandbox: `sandbox serve`, one process, default settings; the call is authenticated (NBB demo
   subscription key), so auth, rate limit, faults, validation and the journal all run;
-- the sandbox again after the world has grown (--world distinct enterprise numbers addressed)
-  and the demo tenant's journal has wrapped many times;
+- a second sandbox whose world has first grown (--world distinct enterprise numbers addressed)
+  and whose demo tenant's journal has wrapped many times;
 - Stoplight Prism (`prism mock`, static, and `-d` dynamic) on specs/nbb-cbso.yaml;
 - a bare Starlette route answering the sandbox's bytes: the framework's ceiling.
 
-It prints requests/s, p50 and p99 latency, cold start to the first 200, peak RSS and the ratios of
-the sandbox to each Prism mode. Needs the project's virtual environment, wrk (Debian: `apt-get
-install wrk`) and Prism (`npm install --prefix bench`: the version bench/package.json pins).
+then drives them in turn with wrk at a fixed concurrency, round after round, so that whatever else
+the machine does weighs on all of them alike. It prints requests/s, p50 and p99 latency, cold
+start to the first 200, peak RSS and the ratios of the sandbox to each Prism mode. Needs the
+project's virtual environment, wrk (Debian: `apt-get install wrk`) and Prism (`npm install
+--prefix bench`: the version bench/package.json pins).
 """
 
 from __future__ import annotations
@@ -191,28 +193,38 @@ def wrk(args: argparse.Namespace, url: str, seconds: int, script: str = "report.
     return json.loads(summary)
 
 
-def measure(args: argparse.Namespace, row: Row, url: str) -> None:
-    wrk(args, url, args.warmup)
-    for _ in range(args.repeat):
-        result = wrk(args, url, args.duration)
-        row.runs.append(
-            Run(
-                rps=result["requests"] / result["seconds"],
-                p50_ms=result["p50_us"] / 1000,
-                p99_ms=result["p99_us"] / 1000,
-                requests=result["requests"],
-                non_2xx=result["non_2xx_3xx"],
-                socket_errors=result["socket_errors"],
-            )
+@dataclass
+class Target:
+    """A running server, the row its figures go to, and the URL of the measured call."""
+
+    row: Row
+    server: Server
+    url: str
+    base: str = ""  # the sandbox's address, for its control plane
+
+
+def run_once(args: argparse.Namespace, target: Target) -> None:
+    result = wrk(args, target.url, args.duration)
+    target.row.runs.append(
+        Run(
+            rps=result["requests"] / result["seconds"],
+            p50_ms=result["p50_us"] / 1000,
+            p99_ms=result["p99_us"] / 1000,
+            requests=result["requests"],
+            non_2xx=result["non_2xx_3xx"],
+            socket_errors=result["socket_errors"],
         )
+    )
 
 
-def cold_starts(args: argparse.Namespace, row: Row, make_server) -> Server:
-    """`repeat` timed starts; the last server is left running for the load runs."""
-    for index in range(args.repeat):
+def started(args: argparse.Namespace, row: Row, make_server, timed: bool = True) -> Server:
+    """Timed starts (`repeat` of them, or one untimed); the last server is left running."""
+    for index in range(args.repeat if timed else 1):
         server = make_server()
-        row.cold_starts.append(server.start())
-        if index < args.repeat - 1:
+        elapsed = server.start()
+        if timed:
+            row.cold_starts.append(elapsed)
+        if timed and index < args.repeat - 1:
             server.stop()
     return server
 
@@ -249,125 +261,117 @@ def journal_state(base: str) -> tuple[int, int]:
     return len(entries), (entries[-1]["seq"] if entries else 0)
 
 
-def bench_sandbox(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> bytes:
+def start_sandbox(args: argparse.Namespace, name: str, notes: list[str], timed: bool = True) -> Target:
     port = free_port()
     base = f"http://{HOST}:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "sandbox",
-        "serve",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    fresh = Row("sandbox, full pipeline")
-    # compiled as `pip install` compiles an installed package (a checkout may never have been)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sandbox")], check=True)
-    server = cold_starts(args, fresh, lambda: Server(command, f"{base}/nbb{REFERENCES}", sandbox_env()))
-    try:
-        limits = http_json("PUT", f"{base}/__sandbox/tenants/demo/rate-limits", {"nbb-cbso": RAISED_LIMIT})
+    command = [sys.executable, "-m", "sandbox", "serve", "--host", HOST, "--port", str(port)]
+    command += ["--log-level", "warning"]
+    row = Row(name)
+    server = started(args, row, lambda: Server(command, f"{base}/nbb{REFERENCES}", sandbox_env()), timed)
+    target = Target(row, server, "", base)
+    limits = http_json("PUT", f"{base}/__sandbox/tenants/demo/rate-limits", {"nbb-cbso": RAISED_LIMIT})
+    if timed:
         notes.append(
             "rate limit of the demo tenant raised through PUT /__sandbox/tenants/demo/rate-limits to "
             f"{limits['nbb-cbso']['requests']:,} requests per {limits['nbb-cbso']['window']} s "
             "(default 1,200 per 60 s), so the runs measure the pipeline and not 429s"
         )
-        if args.call == "deposit":  # the company's latest deposit, as the references call lists it
-            latest = json.loads(body_of(f"{base}/nbb{REFERENCES}"))[-1]["ReferenceNumber"]
-            args.path = ONE_REFERENCE.format(reference=latest)
-        url = f"{base}/nbb{args.path}"
-        body = body_of(url)
-        fresh.body_bytes = len(body)
-        measure(args, fresh, url)
-        fresh.rss_after_mb = server.rss_mb()
-        fresh.peak_rss_mb = server.peak_rss_mb()
-        rows.append(fresh)
-        kept, recorded = journal_state(base)
-        notes.append(
-            f"journal of the demo tenant after the first runs: {kept:,} entries kept of {recorded:,} recorded"
-        )
-
-        if args.world:
-            print(f"  growing the world: {args.world:,} distinct enterprise numbers ...", flush=True)
-            grown = wrk(
-                args,
-                base,
-                args.world_timeout,
-                "world.lua",
-                BENCH_WORLD_PATH="/nbb/authentic/legalEntity/{n}/references",
-                BENCH_WORLD_REQUESTS=str(args.world),
-            )
-            rate = grown["requests"] / grown["seconds"]
-            failed = grown["non_2xx_3xx"] + grown["socket_errors"]
-            notes.append(
-                f"world grown: {grown['requests']:,} requests to distinct enterprise numbers in "
-                f"{grown['seconds']:.0f} s ({rate:,.0f} new companies/s, "
-                f"p99 {grown['p99_us'] / 1000:.1f} ms, {failed} errors); "
-                f"RSS {server.rss_mb():.0f} MB after"
-            )
-            if failed:
-                notes.append("INVALID: the world-growing run had errors")
-            after = Row("sandbox, world grown, journal full", cold_starts=[], body_bytes=len(body))
-            measure(args, after, url)
-            after.rss_after_mb = server.rss_mb()
-            after.peak_rss_mb = server.peak_rss_mb()
-            rows.append(after)
-            kept, recorded = journal_state(base)
-            notes.append(
-                f"journal of the demo tenant at the end: {kept:,} entries kept of {recorded:,} recorded"
-            )
-    finally:
-        server.stop()
-    return body
+    if args.call == "deposit" and args.path == REFERENCES:
+        # the company's latest deposit, as the references call lists it (the world is the same
+        # in every process)
+        latest = json.loads(body_of(f"{base}/nbb{REFERENCES}"))[-1]["ReferenceNumber"]
+        args.path = ONE_REFERENCE.format(reference=latest)
+    target.url = f"{base}/nbb{args.path}"
+    row.body_bytes = len(body_of(target.url))
+    return target
 
 
-def bench_prism(args: argparse.Namespace, rows: list[Row], dynamic: bool) -> None:
+def grow_world(args: argparse.Namespace, target: Target, notes: list[str]) -> None:
+    print(f"  growing the world of one sandbox: {args.world:,} distinct enterprise numbers ...", flush=True)
+    grown = wrk(
+        args,
+        target.base,
+        args.world_timeout,
+        "world.lua",
+        BENCH_WORLD_PATH="/nbb/authentic/legalEntity/{n}/references",
+        BENCH_WORLD_REQUESTS=str(args.world),
+    )
+    rate = grown["requests"] / grown["seconds"]
+    failed = grown["non_2xx_3xx"] + grown["socket_errors"]
+    notes.append(
+        f"world grown: {grown['requests']:,} requests to distinct enterprise numbers in "
+        f"{grown['seconds']:.0f} s ({rate:,.0f} new companies/s, "
+        f"p99 {grown['p99_us'] / 1000:.1f} ms, {failed} errors); "
+        f"RSS {target.server.rss_mb():.0f} MB after"
+    )
+    if failed:
+        notes.append("INVALID: the world-growing run had errors")
+
+
+def start_prism(args: argparse.Namespace, dynamic: bool) -> Target:
     port = free_port()
     command = [str(PRISM), "mock", "-h", HOST, "-p", str(port), "-v", "warn", str(SPEC)]
     if dynamic:
         command.append("-d")
     row = Row("Prism dynamic (-d)" if dynamic else "Prism static")
-    url = f"http://{HOST}:{port}{args.path}"
-    server = cold_starts(args, row, lambda: Server(command, f"http://{HOST}:{port}{REFERENCES}"))
-    try:
-        row.body_bytes = len(body_of(url))
-        measure(args, row, url)
-        row.rss_after_mb = server.rss_mb()
-        row.peak_rss_mb = server.peak_rss_mb()
-    finally:
-        server.stop()
-    rows.append(row)
+    server = started(args, row, lambda: Server(command, f"http://{HOST}:{port}{REFERENCES}"))
+    target = Target(row, server, f"http://{HOST}:{port}{args.path}")
+    row.body_bytes = len(body_of(target.url))
+    return target
 
 
-def bench_bare(args: argparse.Namespace, rows: list[Row], body: bytes) -> None:
+def start_bare(args: argparse.Namespace, body: bytes, answer: Path) -> Target:
     port = free_port()
-    with tempfile.NamedTemporaryFile(suffix=".json") as answer:
-        answer.write(body)
-        answer.flush()
-        path = f"/nbb{args.path}"
-        command = [
-            sys.executable,
-            str(BENCH / "bare.py"),
-            "--port",
-            str(port),
-            "--path",
-            path,
-            "--body",
-            answer.name,
-        ]
-        row = Row("bare Starlette, same bytes", body_bytes=len(body))
-        url = f"http://{HOST}:{port}{path}"
-        server = cold_starts(args, row, lambda: Server(command, url))
+    answer.write_bytes(body)
+    path = f"/nbb{args.path}"
+    command = [sys.executable, str(BENCH / "bare.py"), "--port", str(port), "--path", path]
+    command += ["--body", str(answer)]
+    url = f"http://{HOST}:{port}{path}"
+    row = Row("bare Starlette, same bytes", body_bytes=len(body))
+    return Target(row, started(args, row, lambda: Server(command, url)), url)
+
+
+def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
+    """Start every server (cold starts timed one server at a time), grow one sandbox's world,
+    then measure the servers in turn, round after round, so that what else the machine does
+    weighs on all of them alike."""
+    # compiled as `pip install` compiles an installed package (a checkout may never have been)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sandbox")], check=True)
+    targets: list[Target] = []
+    with tempfile.TemporaryDirectory() as scratch:
         try:
-            measure(args, row, url)
-            row.rss_after_mb = server.rss_mb()
-            row.peak_rss_mb = server.peak_rss_mb()
+            print("starting the sandbox ...", flush=True)
+            fresh = start_sandbox(args, "sandbox, full pipeline", notes)
+            targets.append(fresh)
+            if args.world:
+                grown = start_sandbox(args, "sandbox, world grown, journal full", notes, timed=False)
+                targets.append(grown)
+                grow_world(args, grown, notes)
+            if not args.no_prism:
+                print("starting Prism ...", flush=True)
+                targets.append(start_prism(args, dynamic=False))
+                targets.append(start_prism(args, dynamic=True))
+            print("starting the bare Starlette route ...", flush=True)
+            targets.append(start_bare(args, body_of(fresh.url), Path(scratch) / "answer"))
+            for target in targets:
+                wrk(args, target.url, args.warmup)
+            for round_ in range(args.repeat):
+                print(f"round {round_ + 1} of {args.repeat} ...", flush=True)
+                for target in targets:
+                    run_once(args, target)
+            for target in targets:
+                target.row.rss_after_mb = target.server.rss_mb()
+                target.row.peak_rss_mb = target.server.peak_rss_mb()
+                rows.append(target.row)
+                if target.base:
+                    kept, recorded = journal_state(target.base)
+                    notes.append(
+                        f"journal of the demo tenant of '{target.row.name}': {kept:,} entries kept "
+                        f"of {recorded:,} recorded"
+                    )
         finally:
-            server.stop()
-    rows.append(row)
+            for target in targets:
+                target.server.stop()
 
 
 COLUMNS = (("req/s", 8), ("p50 ms", 8), ("p99 ms", 8), ("cold start s", 13), ("peak RSS MB", 12))
@@ -483,22 +487,14 @@ def main() -> None:
     print(f"load average before: {load_before} ({os.cpu_count()} CPUs)", flush=True)
     rows: list[Row] = []
     notes: list[str] = []
-    print("sandbox ...", flush=True)
-    body = bench_sandbox(args, rows, notes)
-    if not args.no_prism:
-        print("Prism static ...", flush=True)
-        bench_prism(args, rows, dynamic=False)
-        print("Prism dynamic ...", flush=True)
-        bench_prism(args, rows, dynamic=True)
-    print("bare Starlette ...", flush=True)
-    bench_bare(args, rows, body)
+    bench(args, rows, notes)
     load_after = load_average()
 
     print()
     print(
         f"GET {args.path} (the sandbox under /nbb) with {KEY_HEADER[0]}; "
-        f"wrk -t{args.threads} -c{args.connections}, {args.repeat} runs of {args.duration:g} s "
-        f"after {args.warmup:g} s of warm-up; medians"
+        f"wrk -t{args.threads} -c{args.connections}, {args.repeat} rounds of one {args.duration:g} s "
+        f"run per server after {args.warmup:g} s of warm-up; medians"
     )
     print(f"load average before {load_before}, after {load_after}; logging: sandbox warnings, Prism -v warn")
     print()
