@@ -6,6 +6,7 @@ the same token or key without ever seeing it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime
@@ -30,17 +31,29 @@ def fingerprint(secret: str) -> str:
     return "[redacted:" + hashlib.sha256(secret.encode()).hexdigest()[:8] + "]"
 
 
+@functools.lru_cache(maxsize=1024)
+def _header_kind(name: str) -> str:
+    """How a header is journaled, by its name (a handful of names recur on every exchange)."""
+    lowered = name.lower()
+    if lowered == "location":
+        return "location"
+    if lowered in ("authorization", "proxy-authorization"):
+        return "credentials"
+    return "secret" if _SECRET_HEADER.search(name) else "plain"
+
+
 def redact_header(name: str, value: str) -> str:
-    if name.lower() == "location" and "?" in value:  # an authorization code rides in the redirect
+    kind = _header_kind(name)
+    if kind == "location" and "?" in value:  # an authorization code rides in the redirect
         base, _, query = value.partition("?")
         pairs = parse_qsl(query, keep_blank_values=True)
         return (
             base + "?" + urlencode([(k, fingerprint(v) if _SECRET_NAME.search(k) else v) for k, v in pairs])
         )
-    if name.lower() in ("authorization", "proxy-authorization"):
+    if kind == "credentials":
         scheme, _, credential = value.partition(" ")
         return f"{scheme} {fingerprint(credential)}" if credential else fingerprint(value)
-    return fingerprint(value) if _SECRET_HEADER.search(name) else value
+    return fingerprint(value) if kind == "secret" else value
 
 
 # a cheap first look (case-insensitive regex alternations are slow in `re`): plain substrings
@@ -56,10 +69,24 @@ _SECRET_WORDS = (
 )
 
 
+_LONGEST_WORD = max(len(word) for word in _SECRET_WORDS)
+# each secret word under a shorter word it contains: one scan rules out a whole group
+_GROUPS = {
+    anchor: tuple(word for word in _SECRET_WORDS if anchor in word)
+    for anchor in (b"authorization", b"cookie", b"secret", b"passw", b"token", b"code", b"key")
+}
+
+
+def _names_secret(raw: bytes) -> bool:
+    lowered = raw.lower()
+    return any(
+        anchor in lowered and any(word in lowered for word in group) for anchor, group in _GROUPS.items()
+    )
+
+
 def redact_json(raw: bytes) -> bytes:
     """JSON text with the string value of every secret-named member replaced by its fingerprint."""
-    lowered = raw.lower()
-    if not any(word in lowered for word in _SECRET_WORDS):
+    if not _names_secret(raw):
         return raw
     return _SECRET_MEMBER.sub(
         lambda m: m[1] + b'"' + fingerprint(m[2].decode("utf-8", "replace")).encode() + b'"', raw
@@ -70,6 +97,16 @@ def _truncated(text: str) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "..."
 
 
+def _json_text(raw: bytes) -> str:
+    """A JSON body as the journal keeps it: redacted, cut at BODY_LIMIT characters. Redaction
+    changes nothing before the first secret word, so a long ASCII body whose kept part names no
+    secret is cut without reading the rest."""
+    head = raw[: BODY_LIMIT + _LONGEST_WORD]
+    if len(raw) > BODY_LIMIT and head.isascii() and not _names_secret(head):
+        return raw[:BODY_LIMIT].decode("ascii") + "..."
+    return _truncated(redact_json(raw).decode("utf-8", "replace"))
+
+
 def _body(raw: bytes, content_type: str) -> Any:
     if not raw:
         return None
@@ -78,7 +115,7 @@ def _body(raw: bytes, content_type: str) -> Any:
         pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         return {k: fingerprint(v) if _SECRET_NAME.search(k) else v for k, v in pairs}
     if (main.endswith("json") or main.endswith(".jsonxbrl")) and "zip" not in main:
-        return _truncated(redact_json(raw).decode("utf-8", "replace"))
+        return _json_text(raw)
     if main.startswith("text/") or main.endswith("xml") or main.endswith(".xbrl"):
         return raw[:BODY_LIMIT].decode("utf-8", "replace")
     return f"<{len(raw)} bytes {main or 'unknown'}>"

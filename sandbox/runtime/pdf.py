@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE_WIDTH = 190  # A4 less the default margins, in mm
 
@@ -40,6 +42,8 @@ def latin1(text: str) -> str:
 
 
 def render(document: Document) -> bytes:
+    from fpdf import FPDF  # imported on first use: loading it took a quarter of the start-up time
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(document.created)
     pdf.set_title(latin1(f"{document.title} {document.subtitle}".strip()))

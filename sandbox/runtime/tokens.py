@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
 from starlette.requests import Request
 
 from sandbox.runtime import errors
@@ -25,7 +22,12 @@ from sandbox.runtime.store import Store
 from sandbox.runtime.tenants import DEFAULT_TOKEN_LIFETIME, OAuthClient, Tenants, state_prefix
 
 if TYPE_CHECKING:
+    from joserfc.jwk import RSAKey
+
     from sandbox.app import Sandbox
+
+# joserfc (and the cryptography it loads) is imported where a token is first signed or read: a
+# sandbox serving only API-key or Basic clients starts without it.
 
 SIGNING_KEY = "oauth:signing-key"
 ALGORITHM = "RS256"
@@ -74,6 +76,8 @@ class TokenService:
     async def signing_key(self) -> RSAKey:
         """One key pair for every replica sharing the store: whoever adds it first wins."""
         if self._signing_key is None:
+            from joserfc.jwk import RSAKey
+
             raw = await self.store.get(SIGNING_KEY)
             if raw is None:
                 parameters = {"use": "sig", "alg": ALGORITHM}
@@ -114,6 +118,8 @@ class TokenService:
             "exp": issued + lifetime,
             "jti": jti,
         }
+        from joserfc import jwt
+
         key = await self.signing_key()
         header = {"alg": ALGORITHM, "kid": key.kid, "typ": "at+jwt"}
         body = {
@@ -161,6 +167,9 @@ class TokenService:
     # -- verifying and revoking ----------------------------------------------------------
     async def _decode(self, token: str) -> dict:
         """The claims of a token this sandbox signed, whether or not it has expired."""
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
         try:
             claims = jwt.decode(token, await self.signing_key(), algorithms=[ALGORITHM]).claims
         except (JoseError, ValueError) as exc:

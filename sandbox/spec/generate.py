@@ -11,9 +11,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from sandbox.runtime import pdf
 from sandbox.runtime.context import Reply
@@ -22,11 +20,16 @@ from sandbox.spec.formats import FORMAT_BUILDERS, make_be_iban
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.operations import Operation, is_json_media_type
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 MAX_DEPTH = 6
 
 
 @cache
 def _faker() -> Faker:
+    from faker import Faker  # imported on first use, as only operations without a handler need it
+
     return Faker(["nl_BE", "fr_BE"])
 
 

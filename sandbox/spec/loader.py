@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 from sandbox.spec.formats import FORMAT_CHECKER
 
 
-class _SpecLoader(yaml.SafeLoader):
+class _SpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where there is one
     """YAML without implicit timestamps: `2024-01-31` in a spec is a string, as in JSON."""
 
 
@@ -61,6 +61,8 @@ class SpecDocument:
     raw: dict
     uri: str
     registry: Registry = field(repr=False)
+    # one validator per schema object: many operations share an error or record schema
+    _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
@@ -109,13 +111,18 @@ class SpecDocument:
         so validating never looks a reference up; a recursive schema keeps them, resolved by
         the registry."""
         schema = self.schema_at(pointer)
+        compiled = self._validators.get(id(schema))
+        if compiled is not None:
+            return compiled
         Draft202012Validator.check_schema(schema)
         try:
-            return Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
+            compiled = Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
         except _Recursive:
-            return Draft202012Validator(
+            compiled = Draft202012Validator(
                 {"$ref": f"{self.uri}#{pointer}"}, registry=self.registry, format_checker=FORMAT_CHECKER
             )
+        self._validators[id(schema)] = compiled
+        return compiled
 
     def _inlined(self, node: Any, seen: tuple[str, ...]) -> Any:
         if isinstance(node, list):

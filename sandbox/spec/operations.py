@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from jsonschema.protocols import Validator
 
 from sandbox.spec.loader import SpecDocument, SpecError, pointer_join
-from sandbox.spec.validate import Parameter
+from sandbox.spec.validate import Parameter, with_fast_path
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -119,7 +119,7 @@ def _parameters(doc: SpecDocument, declared: list[tuple[dict, str]]) -> list[Par
             location=location,
             required=bool(node.get("required", location == "path")),
             schema=schema,
-            validator=doc.validator(schema_pointer) if "schema" in node else None,
+            validator=with_fast_path(doc.validator(schema_pointer)) if "schema" in node else None,
             explode=bool(node.get("explode", style == "form")),
         )
     return list(by_key.values())

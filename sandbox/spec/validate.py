@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import ValidationError
+from jsonschema import FormatChecker, ValidationError
 from jsonschema.protocols import Validator
 
 from sandbox.runtime.errors import Violation
@@ -23,11 +23,81 @@ class Parameter:
     location: str  # path | query | header | cookie
     required: bool
     schema: dict
-    validator: Validator
+    validator: Validator | StringValidator | None
     explode: bool
 
     def coerce(self, raw: str | list[str]) -> Any:
         return coerce(raw, self.schema, self.explode)
+
+
+# Keywords that say nothing about validity, and those a flat string check can judge by itself.
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "examples",
+        "example",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+    }
+)
+_STRING_RULES = frozenset({"type", "pattern", "format", "minLength", "maxLength", "enum"})
+
+
+def string_check(schema: Any, formats: FormatChecker | None) -> Callable[[Any], bool] | None:
+    """For a flat string schema (type, pattern, format, lengths, enum), the same yes or no as
+    jsonschema's validator gives, without its per-call overhead; None for any other schema."""
+    if not isinstance(schema, dict) or schema.get("type") != "string":
+        return None
+    known = _STRING_RULES | _ANNOTATIONS
+    if any(key not in known and not key.startswith("x-") for key in schema):
+        return None
+    try:
+        pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    except (re.error, TypeError):
+        return None  # jsonschema reports a broken pattern its own way
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    allowed = {v for v in schema["enum"] if isinstance(v, str)} if "enum" in schema else None
+    form = schema.get("format") if formats is not None else None
+
+    def check(value: Any) -> bool:
+        return (
+            isinstance(value, str)
+            and (low is None or len(value) >= low)
+            and (high is None or len(value) <= high)
+            and (pattern is None or pattern.search(value) is not None)
+            and (allowed is None or value in allowed)
+            and (form is None or formats.conforms(value, form))
+        )
+
+    return check
+
+
+@dataclass(frozen=True)
+class StringValidator:
+    """A flat string schema's validator: values `check` passes are valid at once; jsonschema's
+    validator (`full`) is asked only to explain a refusal."""
+
+    check: Callable[[Any], bool]
+    full: Validator
+
+    @property
+    def schema(self) -> Any:
+        return self.full.schema
+
+    def is_valid(self, instance: Any) -> bool:
+        return self.check(instance)
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        return iter(()) if self.check(instance) else self.full.iter_errors(instance)
+
+
+def with_fast_path(validator: Validator) -> Validator | StringValidator:
+    check = string_check(validator.schema, validator.format_checker)
+    return validator if check is None else StringValidator(check, validator)
 
 
 def _types(schema: dict) -> list[str]:

@@ -12,7 +12,7 @@ from sandbox.runtime.timerules import archive_window, local_today, published_at,
 from sandbox.runtime.zips import zip_bytes
 from sandbox.spec.formats import FORMATS, is_enterprise_number
 from sandbox.spec.negotiate import negotiate
-from sandbox.spec.validate import coerce
+from sandbox.spec.validate import StringValidator, coerce, violations, with_fast_path
 
 OFFERED = ["application/x.jsonxbrl", "application/x.xbrl", "application/pdf"]
 
@@ -124,3 +124,36 @@ components:
     tree = doc.validator("/components/schemas/Tree")
     assert tree.is_valid({"children": [{"name": "leaf", "children": []}]})
     assert not tree.is_valid({"children": [{"name": 3}]})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "format": "be-enterprise-number", "pattern": "^[01][0-9]{9}$", "minLength": 10},
+        {"type": "string", "format": "uuid", "description": "a request id"},
+        {"type": "string", "enum": ["A", "B", 3], "maxLength": 1},
+        {"type": "string", "format": "date", "x-sandbox-note": "ignored"},
+        {"type": "string", "format": "no-such-format", "pattern": "b"},
+    ],
+)
+def test_a_flat_string_schema_is_judged_exactly_as_jsonschema_judges_it(schema):
+    from jsonschema import Draft202012Validator
+
+    from sandbox.spec.formats import FORMAT_CHECKER
+
+    full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    fast = with_fast_path(full)
+    assert isinstance(fast, StringValidator)
+    values = ["0403019261", "0403019262", "BE0403019261", "", "A", "AB", "C", "abc", 3, None, True]
+    values += ["6f1c1f9e-1111-4222-8333-444455556666", "6f1c1f9e", "2024-02-29", "2023-02-29"]
+    for value in values:
+        assert fast.is_valid(value) == full.is_valid(value), value
+        assert violations(fast, value, "p") == violations(full, value, "p"), value
+
+
+def test_other_schemas_keep_jsonschema_alone():
+    from jsonschema import Draft202012Validator
+
+    for schema in ({"type": "integer"}, {"type": ["string", "null"]}, {"type": "string", "const": "x"}):
+        validator = Draft202012Validator(schema)
+        assert with_fast_path(validator) is validator

@@ -404,3 +404,24 @@ def test_json_secrets_are_redacted_whatever_their_case_and_depth():
     assert redacted["nested"]["messageKey"] == "x.y"  # a message key is no secret
     plain = b'{"ReferenceNumber": "2024-00000001"}'
     assert redact_json(plain) is plain
+
+
+def test_every_secret_word_is_looked_for():
+    from sandbox.runtime.journal import _GROUPS, _SECRET_WORDS, _names_secret
+
+    assert {word for group in _GROUPS.values() for word in group} == set(_SECRET_WORDS)
+    for word in _SECRET_WORDS:
+        assert _names_secret(b'{"x": 1, ' + word.upper() + b": 2}")
+
+
+@pytest.mark.parametrize("secret_at", [0, 2000, 2040, 2045, 2060, 5000])
+@pytest.mark.parametrize("filler", ["a", "é"])
+def test_a_long_json_body_is_journaled_redacted_and_cut_wherever_its_secret_lies(secret_at, filler):
+    from sandbox.runtime.journal import BODY_LIMIT, _body, redact_json
+
+    raw = (
+        '{"pad": "' + filler * secret_at + '", "Subscription-Key": "k-123456", "tail": "' + "z" * 3000 + '"}'
+    ).encode()
+    kept = _body(raw, "application/json")
+    assert kept == redact_json(raw).decode()[:BODY_LIMIT] + "..."
+    assert "k-123456" not in kept

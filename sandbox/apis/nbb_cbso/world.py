@@ -21,6 +21,7 @@ import functools
 import hashlib
 import importlib
 import itertools
+import operator
 import random
 import re
 from collections.abc import Iterable
@@ -67,9 +68,10 @@ _MONETARY_LEAVES = ("20/28", "29/58", "10/15", "16", "70", "9900", "9901", "9904
 
 
 # --------------------------------------------------------------------------------------------- entities
+# (with __slots__: a grown world keeps thousands of them in its caches)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     street: str
     number: str
@@ -79,14 +81,14 @@ class Address:
     country_code: str = "BE"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     first_name: str
     last_name: str
     address: Address
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Director:
     """A director's mandate: held by a natural person, or by a company through its representative."""
 
@@ -97,21 +99,21 @@ class Director:
     since: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shareholding:
     holder: Person | Company
     shares: int
     percentage: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     company: Company
     shares: int
     percentage: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Company:
     enterprise_number: str
     name: str
@@ -147,7 +149,7 @@ class Company:
         return _month_end(fiscal_year - 1, self.fiscal_year_end_month) + timedelta(days=1), end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deposit:
     reference: str
     company: Company
@@ -193,7 +195,7 @@ _DATA_VERSIONS = {
 _ZIP_SUFFIXES = {"pdf_extracted": "ocr-authentic", "euro_converted": "euro-authentic"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Improvement:
     deposit: Deposit
     kind: str  # pdf_extracted | euro_converted | corrected
@@ -365,9 +367,11 @@ class NbbWorld:
         self._prefix = f"{seed}:{tenant}:nbb-cbso"
         self._shape = _Shape.parse(fixture)
         self._magic = {magic.base: magic for magic in _Magic.parse_all(fixture)}
-        self._core = functools.lru_cache(maxsize=8192)(self._build_core)
-        self._company = functools.lru_cache(maxsize=4096)(self._build_company)
-        self._year_deposits = functools.lru_cache(maxsize=16384)(self._build_year_deposits)
+        # Bounded so that a world grown by a million companies stays a few MB (each tenant has
+        # its own); a company that fell out is made again, in about a millisecond.
+        self._core = functools.lru_cache(maxsize=2048)(self._build_core)
+        self._company = functools.lru_cache(maxsize=1024)(self._build_company)
+        self._year_deposits = functools.lru_cache(maxsize=4096)(self._build_year_deposits)
         self._feed = functools.lru_cache(maxsize=256)(self._build_feed)
         self._reference_permutations: dict[int, _Permutation] = {}
         self._magic_improvements = {
@@ -390,7 +394,7 @@ class NbbWorld:
             for deposit in self._year_deposits(base, year)
             if deposit.deposit_date <= today
         ]
-        return sorted(found, key=lambda deposit: (deposit.deposit_date, deposit.reference))
+        return sorted(found, key=operator.attrgetter("deposit_date", "reference"))
 
     def deposit(self, reference: str, today: date) -> Deposit | None:
         """The deposit with this reference, or None if malformed, unknown or not yet published."""
@@ -773,16 +777,20 @@ class NbbWorld:
 # -------------------------------------------------------------------------------------- reference records
 
 
+# Formatting dates was most of the cost of a reference record; the days of a world are few.
+_iso_day = functools.lru_cache(maxsize=32768)(date.isoformat)
+
+
 def reference_record(deposit: Deposit, base_url: str) -> dict[str, Any]:
     """A reference as the query operations return it (PascalCase)."""
     company, address = deposit.company, deposit.company.address
     url = f"{base_url.rstrip('/')}/authentic/deposit/{deposit.reference}/accountingData"
     return {
         "ReferenceNumber": deposit.reference,
-        "DepositDate": deposit.deposit_date.isoformat(),
+        "DepositDate": _iso_day(deposit.deposit_date),
         "ExerciseDates": {
-            "startDate": deposit.exercise_start.isoformat(),
-            "endDate": deposit.exercise_end.isoformat(),
+            "startDate": _iso_day(deposit.exercise_start),
+            "endDate": _iso_day(deposit.exercise_end),
         },
         "ModelType": deposit.model_type,
         "DepositType": deposit.deposit_type,
@@ -802,7 +810,7 @@ def reference_record(deposit: Deposit, base_url: str) -> dict[str, Any]:
         "LegalSituation": deposit.legal_situation,
         "FullFillLegalValidation": deposit.full_fill_legal_validation,
         "ActivityCode": company.activity_code,
-        "GeneralAssemblyDate": deposit.general_assembly_date.isoformat()
+        "GeneralAssemblyDate": _iso_day(deposit.general_assembly_date)
         if deposit.general_assembly_date
         else None,
         "AccountingDataURL": None if deposit.accounting_data_url_null else url,
@@ -817,7 +825,7 @@ def improved_reference_record(improvement: Improvement, base_url: str) -> dict[s
     record["AccountingDataURL"] = (
         f"{base_url.rstrip('/')}/improved/deposit/{reference}/accountingData/improved/{improvement.kind}"
     )
-    record["ImprovementDate"] = improvement.improvement_date.isoformat()
+    record["ImprovementDate"] = _iso_day(improvement.improvement_date)
     record["CorrectedData"] = improvement.corrected_data
     record["DataVersion"] = improvement.data_version
     return record
@@ -904,6 +912,7 @@ class _Weighted:
 
 _HALF_BITS = 13  # a Feistel network on 26 bits covers BASES (< 2**26); cycle-walking keeps it inside
 _HALF_MASK = (1 << _HALF_BITS) - 1
+_ROUND_FACTOR = 0x9E3779B1  # the round function: (half ^ key) * this, folded to a half (inlined for speed)
 
 
 @dataclass(frozen=True)
@@ -917,34 +926,27 @@ class _Permutation:
     def keyed(cls, rng: random.Random) -> _Permutation:
         return cls(tuple(rng.getrandbits(32) for _ in range(4)))
 
-    @staticmethod
-    def _round(half: int, key: int) -> int:
-        mixed = ((half ^ key) * 0x9E3779B1) & 0xFFFFFFFF
-        return (mixed ^ (mixed >> 15)) & _HALF_MASK
-
-    def _encrypt(self, value: int) -> int:
-        left, right = value >> _HALF_BITS, value & _HALF_MASK
-        for key in self.keys:
-            left, right = right, left ^ self._round(right, key)
-        return (left << _HALF_BITS) | right
-
-    def _decrypt(self, value: int) -> int:
-        left, right = value >> _HALF_BITS, value & _HALF_MASK
-        for key in reversed(self.keys):
-            left, right = right ^ self._round(left, key), left
-        return (left << _HALF_BITS) | right
-
     def forward(self, base: int) -> int:
-        value = self._encrypt(base)
-        while value >= BASES:
-            value = self._encrypt(value)
-        return value
+        value = base
+        while True:  # encrypt until the value lands inside BASES (cycle walking)
+            left, right = value >> _HALF_BITS, value & _HALF_MASK
+            for key in self.keys:
+                mixed = ((right ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
+                left, right = right, left ^ ((mixed ^ (mixed >> 15)) & _HALF_MASK)
+            value = (left << _HALF_BITS) | right
+            if value < BASES:
+                return value
 
     def inverse(self, position: int) -> int:
-        value = self._decrypt(position)
-        while value >= BASES:
-            value = self._decrypt(value)
-        return value
+        value = position
+        while True:  # decrypt, walking the cycle back the same way
+            left, right = value >> _HALF_BITS, value & _HALF_MASK
+            for key in reversed(self.keys):
+                mixed = ((left ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
+                left, right = right ^ ((mixed ^ (mixed >> 15)) & _HALF_MASK), left
+            value = (left << _HALF_BITS) | right
+            if value < BASES:
+                return value
 
 
 @dataclass(frozen=True)
