@@ -10,7 +10,14 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, time
 
-from sandbox.apis.informat.common import parse_school_year, state_key, today, world
+from sandbox.apis.informat.common import (
+    changed_since,
+    parse_school_year,
+    school_year,
+    state_key,
+    today,
+    world,
+)
 from sandbox.apis.informat.errors import informat_error, render_error
 from sandbox.apis.informat.world import (
     AccessGroup,
@@ -169,8 +176,7 @@ async def readable_bill(ctx: RequestContext) -> Bill:
 
 @package.handler("listAccessGroups")
 async def list_access_groups(ctx: RequestContext) -> dict:
-    text = ctx.params.get("schoolYear")
-    year = parse_school_year(text) if text else school_year_of(today(ctx))
+    year = school_year(ctx)
     granted = set(ctx.request.state.token_claims.scopes)
     state, w = group_state(ctx), world(ctx)
     found = []
@@ -195,13 +201,9 @@ async def list_access_groups(ctx: RequestContext) -> dict:
 @package.handler("listBills")
 async def list_bills(ctx: RequestContext) -> dict:
     group = known_group(ctx, ctx.params["accessGroup"])
-    text = ctx.params.get("schoolYear")
-    year = parse_school_year(text) if text else school_year_of(today(ctx))
+    year = school_year(ctx)
     await readable(ctx, group, year)
-    since_text = ctx.params.get("changedSince")
-    since = datetime.fromisoformat(since_text.replace("Z", "+00:00")) if since_text else None
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+    since = changed_since(ctx)
     day, found = today(ctx), []
     for bill in world(ctx).bills(group, year):
         if bill.issued > day:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sandbox.apis.informat.errors import informat_error
 from sandbox.apis.informat.world import (
@@ -60,6 +60,15 @@ def school_year(ctx: RequestContext) -> int:
     """The school year the request asks for, else the current one on the sandbox clock."""
     text = ctx.params.get("schoolYear")
     return parse_school_year(text) if text else school_year_of(today(ctx))
+
+
+def changed_since(ctx: RequestContext) -> datetime | None:
+    """The `changedSince` instant of the request; one without an offset is read as UTC."""
+    text = ctx.params.get("changedSince")
+    if not text:
+        return None
+    since = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return since if since.tzinfo is not None else since.replace(tzinfo=UTC)
 
 
 def clamp_to_year(day: date, year: int) -> date:

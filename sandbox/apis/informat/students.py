@@ -9,6 +9,7 @@ from datetime import date, datetime
 from stdnum.be import nn
 
 from sandbox.apis.informat.common import (
+    changed_since,
     clamp_to_year,
     institute,
     parse_school_year,
@@ -313,10 +314,7 @@ async def list_students(ctx: RequestContext) -> dict:
     inst, year, w = institute(ctx), school_year(ctx), world(ctx)
     day = reference_day(ctx, year)
     now = ctx.now()
-    since = ctx.params.get("changedSince")
-    since_at = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
-    if since_at is not None and since_at.tzinfo is None:
-        since_at = since_at.replace(tzinfo=now.tzinfo)
+    since_at = changed_since(ctx)
     found = []
     for student in w.students(inst, year):
         begins, ends = registration_span(student, year)
