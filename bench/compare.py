@@ -3,11 +3,14 @@
     .venv/bin/python bench/compare.py                    # about 5 minutes
     .venv/bin/python bench/compare.py --world 1000000    # the world grown by a million companies
     .venv/bin/python bench/compare.py --call deposit     # one deposit's reference instead
+    .venv/bin/python bench/compare.py --baseline ../old  # beside the sandbox of another checkout
 
 Starts, on 127.0.0.1, each server (timing its cold start while nothing else runs):
 
 - the sandbox: `sandbox serve`, one process, default settings; the call is authenticated (NBB demo
   subscription key), so auth, rate limit, faults, validation and the journal all run;
+- with --baseline DIR, the sandbox of another checkout (DIR holds its `sandbox/` and `specs/`), so
+  a change is measured before and after in one run, under the same load;
 - a second sandbox whose world has first grown (--world distinct enterprise numbers addressed)
   and whose demo tenant's journal has wrapped many times;
 - Stoplight Prism (`prism mock`, static, and `-d` dynamic) on specs/nbb-cbso.yaml;
@@ -46,6 +49,7 @@ SPEC = ROOT / "specs" / "nbb-cbso.yaml"
 PRISM = BENCH / "node_modules" / ".bin" / "prism"
 WRK_SCRIPTS = BENCH / "wrk"
 HOST = "127.0.0.1"  # every server and every request stays on loopback
+BASELINE = "sandbox, baseline checkout"
 
 ENTERPRISE = "0403019261"
 # the spec's paths (the sandbox serves them under /nbb); cold starts always wait for REFERENCES
@@ -102,8 +106,11 @@ def _status_kb(pid: int, key: str) -> int:
 class Server:
     """One server process; its start is timed up to the first 200 on the benchmarked call."""
 
-    def __init__(self, command: list[str], call_url: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, command: list[str], call_url: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+    ) -> None:
         self.command = command
+        self.cwd = cwd
         self.call_url = call_url
         self.env = env
         self.process: subprocess.Popen | None = None
@@ -114,7 +121,7 @@ class Server:
         started = time.perf_counter()
         self.process = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -261,16 +268,22 @@ def journal_state(base: str) -> tuple[int, int]:
     return len(entries), (entries[-1]["seq"] if entries else 0)
 
 
-def start_sandbox(args: argparse.Namespace, name: str, notes: list[str], timed: bool = True) -> Target:
+def start_sandbox(
+    args: argparse.Namespace, name: str, notes: list[str], timed: bool = True, root: Path = ROOT
+) -> Target:
+    """A sandbox served from the checkout at `root` (`python -m` imports the `sandbox` package of its
+    working directory first, so another checkout runs its own code with this environment)."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     command = [sys.executable, "-m", "sandbox", "serve", "--host", HOST, "--port", str(port)]
     command += ["--log-level", "warning"]
     row = Row(name)
-    server = started(args, row, lambda: Server(command, f"{base}/nbb{REFERENCES}", sandbox_env()), timed)
+    server = started(
+        args, row, lambda: Server(command, f"{base}/nbb{REFERENCES}", sandbox_env(), root), timed
+    )
     target = Target(row, server, "", base)
     limits = http_json("PUT", f"{base}/__sandbox/tenants/demo/rate-limits", {"nbb-cbso": RAISED_LIMIT})
-    if timed:
+    if timed and root == ROOT:
         notes.append(
             "rate limit of the demo tenant raised through PUT /__sandbox/tenants/demo/rate-limits to "
             f"{limits['nbb-cbso']['requests']:,} requests per {limits['nbb-cbso']['window']} s "
@@ -343,6 +356,12 @@ def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
             print("starting the sandbox ...", flush=True)
             fresh = start_sandbox(args, "sandbox, full pipeline", notes)
             targets.append(fresh)
+            if args.baseline:
+                print(f"starting the baseline sandbox from {args.baseline} ...", flush=True)
+                subprocess.run(
+                    [sys.executable, "-m", "compileall", "-q", str(args.baseline / "sandbox")], check=True
+                )
+                targets.append(start_sandbox(args, BASELINE, notes, root=args.baseline))
             if args.world:
                 grown = start_sandbox(args, "sandbox, world grown, journal full", notes, timed=False)
                 targets.append(grown)
@@ -399,7 +418,7 @@ def ratios(rows: list[Row]) -> list[str]:
     by_name = {row.name: row for row in rows}
     sandbox = by_name.get("sandbox, full pipeline")
     lines = []
-    for other in ("Prism static", "Prism dynamic (-d)", "bare Starlette, same bytes"):
+    for other in (BASELINE, "Prism static", "Prism dynamic (-d)", "bare Starlette, same bytes"):
         if sandbox and other in by_name:
             row = by_name[other]
             lines.append(
@@ -472,6 +491,9 @@ def main() -> None:
         "deposit: one deposit's reference (one record) [references]",
     )
     parser.add_argument("--no-prism", action="store_true", help="leave Prism out")
+    parser.add_argument(
+        "--baseline", type=Path, help="also measure the sandbox of another checkout (before/after)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that servers and wrk are stopped
