@@ -170,9 +170,12 @@ class Requirement:
         self, services: Services, api: ApiRuntime, request: Request, attempt: Attempt
     ) -> str | None:
         tenant = None
-        for scheme, scopes in self.checks:
+        for index, (scheme, scopes) in enumerate(self.checks):
             owner = await scheme.owner(services, api, request, scopes, attempt)
             if not owner or (tenant and owner != tenant):
+                # half a combination was still presented: its 401 says the credentials are wrong
+                rest = self.checks[index + 1 :]
+                attempt.presented = attempt.presented or any(s.secret(request) is not None for s, _ in rest)
                 return None
             tenant = owner
         return tenant
