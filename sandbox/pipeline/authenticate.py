@@ -38,18 +38,24 @@ class Attempt:
 
 
 # -- the scheme handlers -----------------------------------------------------------------------------
-class ApiKey:
-    """An API key in a header, the query or a cookie, registered to one tenant per API and scheme."""
+class Scheme:
+    """A security scheme of the spec. `secret` is what the client presented for it (None: nothing);
+    `owner` is the tenant it names, if it lets the request in."""
 
     def __init__(self, name: str, scheme: dict) -> None:
-        self.name, self.location, self.key_name = name, scheme["in"], scheme["name"]
+        self.name = name
 
     def secret(self, request: Request) -> str | None:
-        if self.location == "header":
-            return request.headers.get(self.key_name) or None
-        if self.location == "query":
-            return request.query_params.get(self.key_name) or None
-        return request.cookies.get(self.key_name) or None
+        return None
+
+    async def owner(
+        self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
+    ) -> str | None:
+        return None
+
+
+class RegisteredSecret(Scheme):
+    """A secret the client presents as such, registered to one tenant per API and scheme."""
 
     async def owner(
         self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
@@ -61,11 +67,23 @@ class ApiKey:
         return await services.tenants.owner(api.name, self.name, secret) if secret else None
 
 
-class Basic(ApiKey):
-    """HTTP Basic: `user:password` registered to one tenant per API and scheme."""
+class ApiKey(RegisteredSecret):
+    """An API key in a header, the query or a cookie."""
 
     def __init__(self, name: str, scheme: dict) -> None:
-        self.name = name
+        super().__init__(name, scheme)
+        self.location, self.key_name = scheme["in"], scheme["name"]
+
+    def secret(self, request: Request) -> str | None:
+        if self.location == "header":
+            return request.headers.get(self.key_name) or None
+        if self.location == "query":
+            return request.query_params.get(self.key_name) or None
+        return request.cookies.get(self.key_name) or None
+
+
+class Basic(RegisteredSecret):
+    """HTTP Basic credentials, `user:password`."""
 
     def secret(self, request: Request) -> str | None:
         kind, _, encoded = request.headers.get("authorization", "").partition(" ")
@@ -77,14 +95,9 @@ class Basic(ApiKey):
             return ""  # presented, but names no one
 
 
-class Bearer:
-    """An OAuth2 access token signed by this sandbox (RFC 6750), carrying the requirement's scopes."""
-
-    def __init__(self, name: str, scheme: dict) -> None:
-        self.name = name
-
-    def secret(self, request: Request) -> str | None:
-        return None  # a token names its tenant itself; see `claimed_tenant`
+class Bearer(Scheme):
+    """An OAuth2 access token signed by this sandbox (RFC 6750), carrying the requirement's scopes.
+    It has no `secret`: a token names its tenant itself (see `claimed_tenant`)."""
 
     async def owner(
         self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
@@ -98,15 +111,9 @@ class Bearer:
         return claims.tenant
 
 
-class Admin:
+class Admin(Scheme):
     """The control plane's admin scheme: open while no admin token is set (loopback), else the
     bearer token must be it. It names no tenant."""
-
-    def __init__(self, name: str, scheme: dict) -> None:
-        self.name = name
-
-    def secret(self, request: Request) -> str | None:
-        return None
 
     @staticmethod
     def passes(services: Services, request: Request) -> bool:
@@ -116,28 +123,10 @@ class Admin:
         kind, _, token = request.headers.get("authorization", "").partition(" ")
         return kind.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode())
 
-    async def owner(
-        self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
-    ) -> str | None:
-        return None
 
-
-class Unsupported:
+class Unsupported(Scheme):
     """A scheme kind the sandbox has no handler for: it never lets a request in."""
 
-    def __init__(self, name: str, scheme: dict) -> None:
-        self.name = name
-
-    def secret(self, request: Request) -> str | None:
-        return None
-
-    async def owner(
-        self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
-    ) -> str | None:
-        return None
-
-
-Scheme = ApiKey | Basic | Bearer | Admin | Unsupported
 
 SCHEME_HANDLERS: dict[str, type[Scheme]] = {
     "apiKey": ApiKey,
