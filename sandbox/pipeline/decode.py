@@ -8,7 +8,6 @@ A decoder returns what the handler gets as `ctx.body`, and what the body schema 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,25 +17,8 @@ from starlette.requests import Request
 
 from sandbox import errors
 from sandbox.errors import ApiError, Violation
+from sandbox.runtime.context import Upload, XmlBody
 from sandbox.spec.operations import Operation, is_json_media_type
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file part of a multipart body."""
-
-    filename: str | None
-    content_type: str | None
-    data: bytes
-
-
-@dataclass(frozen=True)
-class XmlBody:
-    """An XML body: the parsed root element (lxml), and the bytes as sent (for signatures, hashes
-    and handlers that keep the document verbatim)."""
-
-    root: Any  # lxml.etree._Element
-    raw: bytes
 
 
 def _invalid(rule: str, message: str, detail: str) -> ApiError:

@@ -11,8 +11,8 @@ from starlette.requests import Request
 
 from sandbox import errors
 from sandbox.errors import ApiError, Violation
-from sandbox.pipeline.decode import Upload
 from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.context import Upload
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.operations import Operation
 from sandbox.spec.validate import coerce, violations

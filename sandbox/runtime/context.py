@@ -22,6 +22,24 @@ if TYPE_CHECKING:
     from sandbox.spec.operations import Operation
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart body, as `ctx.body` holds it."""
+
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class XmlBody:
+    """An XML body, as `ctx.body` holds it: the parsed root element (lxml), and the bytes as sent
+    (for handlers that keep the document verbatim, or hash or sign it)."""
+
+    root: Any  # lxml.etree._Element
+    raw: bytes
+
+
 @dataclass
 class Reply:
     """A handler's answer. A body that is not bytes or str is sent as JSON."""

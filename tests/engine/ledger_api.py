@@ -1,7 +1,6 @@
 """A small API of the engine's own tests: one handler per engine behaviour under test."""
 
-from sandbox.pipeline.decode import Upload
-from sandbox.runtime.context import Reply
+from sandbox.runtime.context import Reply, Upload
 from sandbox.runtime.package import ApiPackage
 
 package = ApiPackage()
