@@ -138,3 +138,23 @@ def test_the_cache_size_is_a_setting():
     settings = Settings.from_env({"SANDBOX_WORLD_CACHE": "7"})
     assert settings.world_cache == 7
     assert make_client(world_cache=3).app.state.services.worlds.capacity == 3
+
+
+def test_specs_of_one_family_must_build_their_world_alike(tmp_path):
+    from sandbox.app import build_app
+    from sandbox.settings import Settings
+    from sandbox.spec.loader import SpecError
+
+    specs, fixtures = tmp_path / "specs", tmp_path / "fixtures"
+    specs.mkdir(), fixtures.mkdir()
+    (fixtures / "one.yaml").write_text("size: 1\n")
+    (fixtures / "two.yaml").write_text("size: 2\n")
+    for name in ("one", "two"):
+        (specs / f"{name}.yaml").write_text(
+            "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n"
+            f"x-sandbox: {{api: {name}, family: shared, fixture: {name}.yaml,"
+            " handlers: tests.engine.archive_api}\n"
+            "paths: {}\n"
+        )
+    with pytest.raises(SpecError, match=r"one\.yaml and .*two\.yaml are both of family 'shared'"):
+        build_app(Settings(specs_dir=specs, fixtures_dir=fixtures))
