@@ -51,6 +51,11 @@ def main() -> None:
 @click.option(
     "--journal-size", type=click.IntRange(1, 1_000_000), help="Exchanges kept per tenant [default 1000]"
 )
+@click.option(
+    "--world-cache",
+    type=click.IntRange(1, 1_000_000),
+    help="Generated worlds kept in memory, per API family and tenant [default 256; env SANDBOX_WORLD_CACHE]",
+)
 @click.option("--admin-token", help="Bearer token the control plane asks for [env SANDBOX_ADMIN_TOKEN]")
 @click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--fixtures-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
@@ -69,13 +74,13 @@ def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
         generated_token = secrets.token_urlsafe(24)
         settings = replace(settings, admin_token=generated_token)
     app = build_app(settings)
-    sandbox = app.state.sandbox
+    services = app.state.services
     scheme = "https" if ssl_certfile else "http"
     click.echo(f"API sandbox on {scheme}://{settings.host}:{settings.port} (seed {settings.seed!r})")
     click.echo(f"  store: {settings.store}")
     if generated_token:
         click.echo(f"  control plane admin token (listening beyond loopback): {generated_token}")
-    for api in sandbox.apis:
+    for api in services.apis:
         hosts = f"  hosts: {', '.join(api.hosts)}" if api.hosts else ""
         click.echo(f"  {api.prefix:<14} {api.title}{hosts}")
         for scheme_name, secret in (api.fixture.get("demo_credentials") or {}).items():
@@ -94,10 +99,10 @@ def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
 @click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def specs(specs_dir: Path | None) -> None:
     """List the emulated APIs and their operations (and check that every spec loads)."""
-    from sandbox.app import Sandbox
+    from sandbox.app import build_app
 
-    sandbox = Sandbox(Settings.from_env(specs_dir=specs_dir))
-    for api in sandbox.apis:
+    services = build_app(Settings.from_env(specs_dir=specs_dir)).state.services
+    for api in services.apis:
         handled = sum(op.operation_id in api.package.handlers for op in api.operations)
         click.echo(f"{api.name}  {api.prefix}  {len(api.operations)} operations, {handled} with handlers")
         for op in api.operations:

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sandbox.runtime.clock import parse_instant
+from sandbox.runtime.worlds import DEFAULT_CAPACITY
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -37,6 +38,7 @@ class Settings:
     strict: bool = False  # validate every response against its spec before sending it
     store: str = "memory://"  # memory://, sqlite:///path/file.db or redis://host:port
     journal_size: int = 1000  # exchanges kept per tenant; the oldest is dropped
+    world_cache: int = DEFAULT_CAPACITY  # generated worlds kept per process (per API family and tenant)
     admin_token: str | None = None  # required on the control plane when listening beyond loopback
     specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
@@ -48,6 +50,7 @@ class Settings:
         converters = {
             "port": int,
             "journal_size": int,
+            "world_cache": int,
             "now": parse_instant,
             "frozen": _flag,
             "strict": _flag,

@@ -20,7 +20,7 @@ from tests.conftest import DEFAULT_NOW
 
 ADMIN_TOKEN = "schemathesis-admin"
 APP = build_app(Settings(strict=True, now=parse_instant(DEFAULT_NOW), frozen=True, admin_token=ADMIN_TOKEN))
-SANDBOX = APP.state.sandbox
+SERVICES = APP.state.services
 MAX_EXAMPLES = 25
 
 
@@ -78,7 +78,7 @@ def schemathesis_config(api) -> dict:
 
 
 def _conformance_test(api_name: str):
-    api = SANDBOX.api(api_name)
+    api = SERVICES.api(api_name)
     config = SchemathesisConfig.from_dict(schemathesis_config(api))
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     schema = schemathesis.openapi.from_asgi(f"/__sandbox/specs/{api_name}", APP, config=config, headers=admin)
@@ -97,17 +97,17 @@ def _conformance_test(api_name: str):
     return test
 
 
-for _api in SANDBOX.apis:
+for _api in SERVICES.apis:
     globals()[f"test_{_api.name.replace('-', '_')}_conforms_to_its_spec"] = _conformance_test(_api.name)
 
 
 def test_every_spec_is_checked():
-    names = {api.name for api in SANDBOX.apis}
+    names = {api.name for api in SERVICES.apis}
     assert {"sandbox", "nbb-cbso", "informat-students", "informat-bills"} <= names
     assert all(f"test_{n.replace('-', '_')}_conforms_to_its_spec" in globals() for n in names)
 
 
-@pytest.mark.parametrize("api", SANDBOX.apis, ids=lambda a: a.name)
+@pytest.mark.parametrize("api", SERVICES.apis, ids=lambda a: a.name)
 def test_every_operation_has_a_handler(api):
     missing = [op.operation_id for op in api.operations if op.operation_id not in api.package.handlers]
     assert missing == []

@@ -8,9 +8,9 @@ import binascii
 import hmac
 from urllib.parse import unquote_plus
 
+from sandbox.errors import ApiError
 from sandbox.identity.errors import INVALID_CLIENT, invalid_request, oauth_error
 from sandbox.runtime.context import RequestContext
-from sandbox.runtime.errors import ApiError
 from sandbox.runtime.tenants import OAuthClient
 
 # RFC 7235: a 401 names the scheme the client may use.
@@ -48,7 +48,7 @@ async def authenticate_client(ctx: RequestContext) -> OAuthClient:
             raise _invalid_client(
                 "No client authentication: send HTTP Basic credentials, or client_id and client_secret"
             )
-    client = await ctx.api.sandbox.tenants.client(client_id)
+    client = await ctx.services.tenants.client(client_id)
     if client is None:
         raise _invalid_client(f"No client {client_id!r}")
     ctx.attribute(client.tenant)  # its tenant's journal shows the client's token requests, failed ones too

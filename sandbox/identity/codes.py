@@ -21,20 +21,13 @@ from sandbox.identity.errors import (
     invalid_grant,
     invalid_request,
 )
-from sandbox.runtime.tenants import OAuthClient, Tenants, state_prefix
+from sandbox.runtime import keys
+from sandbox.runtime.tenants import OAuthClient, Tenants
 from sandbox.runtime.tokens import REFRESH_LIFETIME, TokenService
 
 CODE_LIFETIME = 60  # seconds
 CHALLENGE_METHODS = ("S256", "plain")
 _PKCE_TEXT = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 §4.1 and §4.2
-
-
-def code_key(tenant: str, code: str) -> str:
-    return f"{state_prefix(tenant)}code:{code}"
-
-
-def redeemed_key(tenant: str, code: str) -> str:
-    return f"{state_prefix(tenant)}code-redeemed:{code}"
 
 
 class UnsafeRedirect(Exception):
@@ -158,7 +151,7 @@ async def issue_code(tokens: TokenService, request: AuthorizationRequest) -> str
         "code_challenge_method": request.code_challenge_method,
         "expires": now + CODE_LIFETIME,
     }
-    await tokens.store.set(code_key(client.tenant, code), record, ttl=CODE_LIFETIME)
+    await tokens.store.set(keys.authorization_code(client.tenant, code), record, ttl=CODE_LIFETIME)
     return code
 
 
@@ -175,11 +168,11 @@ async def exchange_code(tokens: TokenService, client: OAuthClient, form: dict[st
     if not code:
         raise invalid_request("code is required for grant_type authorization_code")
     store = tokens.store
-    record = await store.take(code_key(client.tenant, code))
+    record = await store.take(keys.authorization_code(client.tenant, code))
     if record is None:
-        redeemed = await store.get(redeemed_key(client.tenant, code))
+        redeemed = await store.get(keys.redeemed_code(client.tenant, code))
         if redeemed is not None and redeemed["client_id"] == client.client_id:
-            await store.delete(redeemed_key(client.tenant, code))
+            await store.delete(keys.redeemed_code(client.tenant, code))
             for token in redeemed["tokens"]:
                 await tokens.revoke(token, client)
             raise invalid_grant(
@@ -204,5 +197,5 @@ async def exchange_code(tokens: TokenService, client: OAuthClient, form: dict[st
             raise invalid_grant(f"code_verifier does not match the code_challenge ({method})")
     body = await tokens.issue(client, record["scopes"], refresh=True, issuer=issuer)
     spent = {"client_id": client.client_id, "tokens": [body["access_token"], body["refresh_token"]]}
-    await store.set(redeemed_key(client.tenant, code), spent, ttl=REFRESH_LIFETIME)
+    await store.set(keys.redeemed_code(client.tenant, code), spent, ttl=REFRESH_LIFETIME)
     return body

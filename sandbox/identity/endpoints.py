@@ -40,7 +40,7 @@ AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 async def token(ctx: RequestContext) -> Reply:
     form: dict[str, str] = ctx.body
     client = await authenticate_client(ctx)
-    tokens = ctx.api.sandbox.tokens
+    tokens = ctx.services.tokens
     grant_type = form["grant_type"]
     scopes = parse_scope(form.get("scope"))
     if grant_type == "client_credentials":
@@ -78,12 +78,12 @@ def _redirect(location: str) -> Reply:
 async def authorize(ctx: RequestContext) -> Reply:
     """The consent page for a valid request; errors go back to the client when it is safe to."""
     try:
-        request = await read_authorization_request(ctx.api.sandbox.tenants, ctx.params)
+        request = await read_authorization_request(ctx.services.tenants, ctx.params)
     except UnsafeRedirect as exc:
         return _html(pages.refusal(exc.description), 400)
     if request.error:
         return _redirect(request.redirect(error=request.error, error_description=request.error_description))
-    tenant = await ctx.api.sandbox.tenants.get(request.client.tenant)
+    tenant = await ctx.services.tenants.get(request.client.tenant)
     action = ctx.base_url + ctx.operation.path
     return _html(pages.consent(request, action, tenant.name if tenant else request.client.tenant))
 
@@ -94,14 +94,14 @@ async def decide_consent(ctx: RequestContext) -> Reply:
     """The consent form posts back the request itself, so it is checked again before any redirect."""
     form: dict[str, str] = ctx.body
     try:
-        request = await read_authorization_request(ctx.api.sandbox.tenants, form)
+        request = await read_authorization_request(ctx.services.tenants, form)
     except UnsafeRedirect as exc:
         return _html(pages.refusal(exc.description), 400)
     if request.error:
         return _redirect(request.redirect(error=request.error, error_description=request.error_description))
     if form["decision"] != "approve":
         return _redirect(request.redirect(error=ACCESS_DENIED, error_description="The user denied access"))
-    code = await issue_code(ctx.api.sandbox.tokens, request)
+    code = await issue_code(ctx.services.tokens, request)
     return _redirect(request.redirect(code=code))
 
 
@@ -109,7 +109,7 @@ async def decide_consent(ctx: RequestContext) -> Reply:
 @package.handler("connectRevocation")
 async def revoke(ctx: RequestContext) -> Reply:
     client = await authenticate_client(ctx)
-    await ctx.api.sandbox.tokens.revoke(ctx.body["token"], client)
+    await ctx.services.tokens.revoke(ctx.body["token"], client)
     return Reply(b"", headers=NO_STORE)
 
 
@@ -128,11 +128,11 @@ def discovery(ctx: RequestContext) -> dict:
         "code_challenge_methods_supported": list(CHALLENGE_METHODS),
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-        "scopes_supported": declared_scopes(ctx.api.sandbox.apis),
+        "scopes_supported": declared_scopes(ctx.services.apis),
     }
 
 
 @package.handler("jwks")
 @package.handler("connectJwks")
 async def jwks(ctx: RequestContext) -> dict:
-    return await ctx.api.sandbox.tokens.jwks()
+    return await ctx.services.tokens.jwks()

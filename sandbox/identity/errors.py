@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 from starlette.responses import Response
 
-from sandbox.runtime import errors
-from sandbox.runtime.errors import ApiError, Problem
+from sandbox import errors
+from sandbox.errors import ApiError, Problem
 
 INVALID_REQUEST = "invalid_request"
 INVALID_CLIENT = "invalid_client"

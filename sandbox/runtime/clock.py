@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sandbox.runtime import keys
+
 
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 instant; a value without offset is taken as UTC."""
@@ -80,13 +82,6 @@ class Clock:
         return clock
 
 
-DEFAULT_CLOCK_KEY = "clock:default"
-
-
-def tenant_clock_key(tenant: str) -> str:
-    return f"t:{tenant}:clock"
-
-
 class Clocks:
     """Each tenant's clock, kept in the store so every replica reads the same time. A tenant that
     never set its own follows the sandbox's default clock."""
@@ -97,13 +92,13 @@ class Clocks:
     async def get(self, tenant: str | None) -> Clock:
         state = None
         if tenant is not None:
-            state = await self.store.get(tenant_clock_key(tenant))
+            state = await self.store.get(keys.clock(tenant))
         if state is None:
-            state = await self.store.get(DEFAULT_CLOCK_KEY)
+            state = await self.store.get(keys.DEFAULT_CLOCK)
         return Clock.from_state(state) if state else Clock()
 
     async def save(self, tenant: str | None, clock: Clock) -> None:
-        await self.store.set(tenant_clock_key(tenant) if tenant else DEFAULT_CLOCK_KEY, clock.state())
+        await self.store.set(keys.clock(tenant) if tenant else keys.DEFAULT_CLOCK, clock.state())
 
     async def reset(self, tenant: str | None) -> None:
-        await self.store.delete(tenant_clock_key(tenant) if tenant else DEFAULT_CLOCK_KEY)
+        await self.store.delete(keys.clock(tenant) if tenant else keys.DEFAULT_CLOCK)

@@ -9,8 +9,8 @@ import random
 import uuid
 from dataclasses import asdict, dataclass
 
+from sandbox.runtime import keys
 from sandbox.runtime.store import Store
-from sandbox.runtime.tenants import state_prefix
 
 KINDS = ("latency", "status", "drop", "malformed", "slow_job")
 
@@ -32,32 +32,24 @@ class Fault:
         return (self.api in (None, api)) and (self.operationId in (None, operation_id))
 
 
-def _faults_key(tenant: str) -> str:
-    return f"{state_prefix(tenant)}faults"
-
-
-def _used_key(tenant: str, fault_id: str) -> str:
-    return f"{state_prefix(tenant)}fault-used:{fault_id}"
-
-
 class Faults:
     def __init__(self, store: Store) -> None:
         self.store = store
 
     async def list(self, tenant: str) -> list[Fault]:
-        return [Fault(**raw) for raw in await self.store.get(_faults_key(tenant)) or []]
+        return [Fault(**raw) for raw in await self.store.get(keys.faults(tenant)) or []]
 
     async def add(self, tenant: str, **fields) -> Fault:
         fault = Fault(id=uuid.uuid4().hex[:12], **fields)
-        await self.store.set(_faults_key(tenant), [asdict(f) for f in [*await self.list(tenant), fault]])
+        await self.store.set(keys.faults(tenant), [asdict(f) for f in [*await self.list(tenant), fault]])
         return fault
 
     async def remove(self, tenant: str, fault_id: str | None = None) -> bool:
         """One fault, or all of them when `fault_id` is None; False when there was none."""
         current = await self.list(tenant)
         kept = [f for f in current if fault_id is not None and f.id != fault_id]
-        await self.store.set(_faults_key(tenant), [asdict(f) for f in kept])
-        await self.store.delete(*[_used_key(tenant, f.id) for f in current if f not in kept])
+        await self.store.set(keys.faults(tenant), [asdict(f) for f in kept])
+        await self.store.delete(*[keys.fault_used(tenant, f.id) for f in current if f not in kept])
         return len(kept) < len(current)
 
     async def triggered(self, tenant: str, api: str, operation_id: str) -> list[tuple[Fault, int]]:
@@ -67,7 +59,7 @@ class Faults:
         for fault in await self.list(tenant):
             if not fault.matches(api, operation_id) or fault.kind == "slow_job":
                 continue
-            used = await self.store.incr(_used_key(tenant, fault.id))
+            used = await self.store.incr(keys.fault_used(tenant, fault.id))
             if fault.count is None or used <= fault.count:
                 fired.append((fault, used))
         return fired

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sandbox.runtime import keys
 from sandbox.runtime.faults import Faults
 from sandbox.runtime.store import Store
-from sandbox.runtime.tenants import state_prefix
 
 PENDING, READY, EXPIRED = "pending", "ready", "expired"
 
@@ -39,10 +39,6 @@ class Job:
     def retry_after(self, now: datetime) -> int:
         """Whole seconds until the job is ready: what `Retry-After` says (at least 1)."""
         return max(1, math.ceil((datetime.fromisoformat(self.ready_at) - now).total_seconds()))
-
-
-def job_key(tenant: str, job_id: str) -> str:
-    return f"{state_prefix(tenant)}job:{job_id}"
 
 
 class Jobs:
@@ -76,9 +72,9 @@ class Jobs:
             expires_at=(ready + keep).isoformat() if keep is not None else None,
             data=dict(data or {}),
         )
-        await self.store.set(job_key(tenant, job.id), asdict(job))
+        await self.store.set(keys.job(tenant, job.id), asdict(job))
         return job
 
     async def get(self, tenant: str, job_id: str) -> Job | None:
-        raw = await self.store.get(job_key(tenant, job_id))
+        raw = await self.store.get(keys.job(tenant, job_id))
         return Job(**raw) if raw else None

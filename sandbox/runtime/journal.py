@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from sandbox.runtime import keys
 from sandbox.runtime.store import Store
-from sandbox.runtime.tenants import state_prefix
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
@@ -162,17 +162,13 @@ def entry(
     }
 
 
-def journal_key(tenant: str) -> str:
-    return f"{state_prefix(tenant)}journal"
-
-
 class Journal:
     def __init__(self, store: Store, size: int) -> None:
         self.store = store
         self.size = size
 
     async def record(self, tenant: str, item: dict) -> int:
-        return await self.store.append(journal_key(tenant), item, self.size)
+        return await self.store.append(keys.journal(tenant), item, self.size)
 
     async def read(
         self,
@@ -187,7 +183,7 @@ class Journal:
         until: datetime | None = None,
     ) -> list[dict]:
         found = []
-        for seq, item in await self.store.since(journal_key(tenant), after, self.size):
+        for seq, item in await self.store.since(keys.journal(tenant), after, self.size):
             when = datetime.fromisoformat(item["time"])
             if (
                 (api is None or item["api"] == api)

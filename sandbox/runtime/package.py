@@ -8,15 +8,19 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 from starlette.responses import Response
 
+from sandbox.errors import Problem, problem_json
 from sandbox.runtime.clock import Clock
-from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.errors import Problem, problem_json
+from sandbox.runtime.context import Reply, RequestContext, TenantScope
 from sandbox.spec.formats import FORMAT_CHECKER
+
+if TYPE_CHECKING:
+    from sandbox.runtime.api import ApiRuntime
+    from sandbox.runtime.services import Services
 
 Handler = Callable[[RequestContext], Reply | Awaitable[Reply]]
 WorldFactory = Callable[[str, str, dict], Any]  # (seed, tenant, fixture) -> world
@@ -24,10 +28,12 @@ ActionFunc = Callable[["ActionCall"], Awaitable[Any]]
 
 
 @dataclass
-class ActionCall:
-    """What a sandbox action receives: the API, the tenant, the validated body, the tenant clock."""
+class ActionCall(TenantScope):
+    """What a sandbox action receives: the API, the tenant, the validated body, the tenant clock,
+    and by name the tenant's world, state overlay and the services."""
 
-    api: Any  # the ApiRuntime
+    api: ApiRuntime
+    services: Services
     tenant: str
     body: dict
     clock: Clock

@@ -7,9 +7,9 @@ import math
 import time
 from dataclasses import asdict, dataclass
 
-from sandbox.runtime.errors import RATE_LIMITED, ApiError
+from sandbox.errors import RATE_LIMITED, ApiError
+from sandbox.runtime import keys
 from sandbox.runtime.store import Store
-from sandbox.runtime.tenants import state_prefix
 
 DEFAULT = {"requests": 1200, "window": 60}
 
@@ -36,10 +36,6 @@ class Room:
         }
 
 
-def _settings_key(tenant: str) -> str:
-    return f"{state_prefix(tenant)}rate-limits"
-
-
 class RateLimiter:
     def __init__(self, store: Store, defaults: dict[str, dict]) -> None:
         self.store = store
@@ -51,26 +47,26 @@ class RateLimiter:
 
     async def limits(self, tenant: str) -> dict[str, Limit]:
         """The tenant's limit for every API."""
-        own = await self.store.get(_settings_key(tenant)) or {}
+        own = await self.store.get(keys.rate_limits(tenant)) or {}
         return {api: self._limit(api, own) for api in self.defaults}
 
     async def configure(self, tenant: str, changes: dict[str, dict]) -> dict[str, Limit]:
-        own = await self.store.get(_settings_key(tenant)) or {}
+        own = await self.store.get(keys.rate_limits(tenant)) or {}
         for api, limit in changes.items():
             own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
-        await self.store.set(_settings_key(tenant), own)
+        await self.store.set(keys.rate_limits(tenant), own)
         return await self.limits(tenant)
 
     async def reset(self, tenant: str) -> None:
-        await self.store.delete(_settings_key(tenant))
+        await self.store.delete(keys.rate_limits(tenant))
 
     async def take(self, tenant: str, api: str) -> Room:
         """Count one request; past the limit, raise the 429 with `Retry-After`."""
-        limit = self._limit(api, await self.store.get(_settings_key(tenant)) or {})
+        limit = self._limit(api, await self.store.get(keys.rate_limits(tenant)) or {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
         count = await self.store.incr(
-            f"{state_prefix(tenant)}rl:{api}:{limit.window}:{window_start}", ttl=limit.window + 1
+            keys.rate_window(tenant, api, limit.window, window_start), ttl=limit.window + 1
         )
         reset = max(1, math.ceil(window_start + limit.window - now))
         room = Room(limit, max(0, limit.requests - count), reset)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.runtime import keys
 from sandbox.runtime.scopes import declared_scopes
 from sandbox.runtime.store import Store
 
@@ -42,54 +43,37 @@ class Tenant:
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)  # api -> scheme -> credential
 
 
-def credential_key(api: str, scheme: str, secret: str) -> str:
-    return f"cred:{api}:{scheme}:{secret}"
-
-
-def tenant_key(tenant_id: str) -> str:
-    return f"tenant:{tenant_id}"
-
-
-def client_key(client_id: str) -> str:
-    return f"oauth-client:{client_id}"
-
-
-def state_prefix(tenant_id: str) -> str:
-    """Every key of a tenant's state starts here, so deleting a tenant deletes all of it."""
-    return f"t:{tenant_id}:"
-
-
 class Tenants:
     def __init__(self, store: Store) -> None:
         self.store = store
 
     async def get(self, tenant_id: str) -> Tenant | None:
-        raw = await self.store.get(tenant_key(tenant_id))
+        raw = await self.store.get(keys.tenant(tenant_id))
         return Tenant(**raw) if raw else None
 
     async def save(self, tenant: Tenant) -> None:
-        await self.store.set(tenant_key(tenant.id), asdict(tenant))
+        await self.store.set(keys.tenant(tenant.id), asdict(tenant))
 
     async def all(self) -> list[Tenant]:
         found = []
-        for key in await self.store.keys("tenant:"):
+        for key in await self.store.keys(keys.TENANTS):
             raw = await self.store.get(key)
             if raw:
                 found.append(Tenant(**raw))
         return found
 
     async def owner(self, api: str, scheme: str, secret: str) -> str | None:
-        return await self.store.get(credential_key(api, scheme, secret))
+        return await self.store.get(keys.credential(api, scheme, secret))
 
     async def client(self, client_id: str) -> OAuthClient | None:
-        raw = await self.store.get(client_key(client_id))
+        raw = await self.store.get(keys.client(client_id))
         return OAuthClient(**raw) if raw else None
 
     async def register_client(self, client: OAuthClient) -> None:
-        await self.store.set(client_key(client.client_id), asdict(client))
+        await self.store.set(keys.client(client.client_id), asdict(client))
 
     async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
-        await self.store.set(credential_key(api, scheme, secret), tenant_id)
+        await self.store.set(keys.credential(api, scheme, secret), tenant_id)
 
     async def add_client(
         self, tenant: Tenant, scopes: list[str], redirect_uris: list[str] | None = None
@@ -130,11 +114,11 @@ class Tenants:
         for api, schemes in tenant.credentials.items():
             for scheme, credential in schemes.items():
                 if "client_id" in credential:
-                    await self.store.delete(client_key(credential["client_id"]))
+                    await self.store.delete(keys.client(credential["client_id"]))
                 else:
-                    await self.store.delete(credential_key(api, scheme, credential["secret"]))
-        await self.store.delete_prefix(state_prefix(tenant_id))
-        await self.store.delete(tenant_key(tenant_id))
+                    await self.store.delete(keys.credential(api, scheme, credential["secret"]))
+        await self.store.delete_prefix(keys.state_prefix(tenant_id))
+        await self.store.delete(keys.tenant(tenant_id))
         return True
 
 

@@ -13,23 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
-
-from sandbox.runtime import errors
+from sandbox import errors
+from sandbox.errors import ApiError
+from sandbox.runtime import keys
 from sandbox.runtime.clock import Clocks
-from sandbox.runtime.errors import ApiError
 from sandbox.runtime.store import Store
-from sandbox.runtime.tenants import DEFAULT_TOKEN_LIFETIME, OAuthClient, Tenants, state_prefix
+from sandbox.runtime.tenants import DEFAULT_TOKEN_LIFETIME, OAuthClient, Tenants
 
 if TYPE_CHECKING:
     from joserfc.jwk import RSAKey
 
-    from sandbox.app import Sandbox
-
 # joserfc (and the cryptography it loads) is imported where a token is first signed or read: a
 # sandbox serving only API-key or Basic clients starts without it.
 
-SIGNING_KEY = "oauth:signing-key"
 ALGORITHM = "RS256"
 DEFAULT_ISSUER = "sandbox"
 REFRESH_LIFETIME = 30 * 24 * 3600  # seconds on the tenant clock; the store forgets them as long after
@@ -57,14 +53,6 @@ class Claims:
     jti: str
 
 
-def refresh_key(tenant: str, token: str) -> str:
-    return f"{state_prefix(tenant)}refresh:{token}"
-
-
-def revoked_key(tenant: str, jti: str) -> str:
-    return f"{state_prefix(tenant)}revoked:{jti}"
-
-
 class TokenService:
     def __init__(self, store: Store, tenants: Tenants, clocks: Clocks) -> None:
         self.store = store
@@ -78,12 +66,12 @@ class TokenService:
         if self._signing_key is None:
             from joserfc.jwk import RSAKey
 
-            raw = await self.store.get(SIGNING_KEY)
+            raw = await self.store.get(keys.SIGNING_KEY)
             if raw is None:
                 parameters = {"use": "sig", "alg": ALGORITHM}
                 candidate = RSAKey.generate_key(2048, parameters=parameters, auto_kid=True)
-                await self.store.add(SIGNING_KEY, candidate.as_dict(private=True))
-                raw = await self.store.get(SIGNING_KEY)
+                await self.store.add(keys.SIGNING_KEY, candidate.as_dict(private=True))
+                raw = await self.store.get(keys.SIGNING_KEY)
             self._signing_key = RSAKey.import_key(raw)
         return self._signing_key
 
@@ -137,7 +125,7 @@ class TokenService:
                 "access_jti": jti,
                 "access_exp": issued + lifetime,
             }
-            await self.store.set(refresh_key(client.tenant, token), record, ttl=REFRESH_LIFETIME)
+            await self.store.set(keys.refresh_token(client.tenant, token), record, ttl=REFRESH_LIFETIME)
             body["refresh_token"] = token
         return body
 
@@ -146,7 +134,7 @@ class TokenService:
     ) -> dict:
         """Trade a refresh token for new tokens; the old refresh token is spent (rotation).
         `scopes` may narrow the access token, never widen the grant (RFC 6749 §6)."""
-        key = refresh_key(client.tenant, token)
+        key = keys.refresh_token(client.tenant, token)
         record = await self.store.get(key)
         if record is None or record["client_id"] != client.client_id:
             raise TokenError("The refresh token is unknown, already used or revoked")
@@ -186,7 +174,7 @@ class TokenService:
         now = (await self.clocks.get(tenant)).now()
         if now >= expires:
             raise TokenError(f"The access token expired at {expires.isoformat()} (sandbox clock)")
-        if await self.store.get(revoked_key(tenant, claims["jti"])) is not None:
+        if await self.store.get(keys.revoked(tenant, claims["jti"])) is not None:
             raise TokenError("The access token has been revoked")
         client = await self.tenants.client(claims["client_id"])
         if client is None or client.tenant != tenant:
@@ -207,10 +195,10 @@ class TokenService:
     async def revoke(self, token: str, client: OAuthClient) -> None:
         """Revoke an access or refresh token of `client` (RFC 7009); anything else is ignored.
         Revoking a refresh token revokes the access token issued with it."""
-        record = await self.store.get(refresh_key(client.tenant, token))
+        record = await self.store.get(keys.refresh_token(client.tenant, token))
         if record is not None:
             if record["client_id"] == client.client_id:
-                await self.store.delete(refresh_key(client.tenant, token))
+                await self.store.delete(keys.refresh_token(client.tenant, token))
                 await self._revoke_access(client.tenant, record["access_jti"], record["access_exp"])
             return
         try:
@@ -224,10 +212,10 @@ class TokenService:
         clock = await self.clocks.get(tenant)
         # The store's ttl runs in real time; a frozen clock says nothing about when exp comes.
         ttl = None if clock.frozen else max(expires - clock.now().timestamp(), 1)
-        await self.store.set(revoked_key(tenant, jti), True, ttl=ttl)
+        await self.store.set(keys.revoked(tenant, jti), True, ttl=ttl)
 
 
-def _challenge(error: str | None = None, description: str | None = None, scope: str | None = None) -> str:
+def challenge(error: str | None = None, description: str | None = None, scope: str | None = None) -> str:
     parts = [f'realm="{REALM}"']
     if error:
         parts.append(f'error="{error}"')
@@ -237,31 +225,6 @@ def _challenge(error: str | None = None, description: str | None = None, scope: 
     if scope:
         parts.append(f'scope="{scope}"')
     return "Bearer " + ", ".join(parts)
-
-
-async def authenticate_bearer(sandbox: Sandbox, request: Request, required_scopes: list[str]) -> str:
-    """The tenant of the request's Bearer token (RFC 6750), which must carry `required_scopes`."""
-    kind, _, token = request.headers.get("authorization", "").partition(" ")
-    if kind.lower() != "bearer":
-        # No Bearer credentials at all: RFC 6750 §3.1 says the challenge carries no error code.
-        raise ApiError(
-            401,
-            errors.MISSING_CREDENTIALS,
-            "This operation needs an OAuth2 Bearer token",
-            headers={"WWW-Authenticate": _challenge()},
-        )
-    try:
-        claims = await sandbox.tokens.verify(token.strip())
-    except TokenError as exc:
-        raise ApiError(
-            401,
-            errors.INVALID_CREDENTIALS,
-            exc.description,
-            headers={"WWW-Authenticate": _challenge("invalid_token", exc.description)},
-        ) from exc
-    require_scopes(claims, required_scopes)
-    request.state.token_claims = claims
-    return claims.tenant
 
 
 def require_scopes(claims: Claims, required_scopes: list[str]) -> None:
@@ -274,5 +237,5 @@ def require_scopes(claims: Claims, required_scopes: list[str]) -> None:
             403,
             errors.FORBIDDEN,
             detail,
-            headers={"WWW-Authenticate": _challenge("insufficient_scope", detail, needed)},
+            headers={"WWW-Authenticate": challenge("insufficient_scope", detail, needed)},
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sandbox.runtime import pdf
-from sandbox.runtime.context import Reply
-from sandbox.runtime.zips import zip_bytes
+from sandbox.documents import pdf
+from sandbox.documents.zips import zip_bytes
 from sandbox.spec.formats import FORMAT_BUILDERS, make_be_iban
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.operations import Operation, is_json_media_type
@@ -172,17 +172,26 @@ def _binary(media_type: str, op: Operation) -> bytes:
     return f"{title}\n".encode()
 
 
+@dataclass(frozen=True)
+class Generated:
+    """An answer made from the spec alone: a JSON value, or bytes of `media_type`."""
+
+    status: int
+    body: Any = None
+    media_type: str | None = None
+
+
 def generate_response(
     doc: SpecDocument, op: Operation, media_type: str | None, *, seed: str, path: str
-) -> Reply:
+) -> Generated:
     success = sorted(code for code in op.responses if code.startswith("2"))
     if not success:
-        return Reply(None, status=204)
+        return Generated(204)
     spec = op.responses[success[0]]
     status = int(success[0]) if success[0].isdigit() else 200
     if not spec.content or media_type is None:
-        return Reply(None, status=status)
+        return Generated(status)
     schema = spec.schemas.get(media_type)
     if schema is not None and is_json_media_type(media_type):
-        return Reply(SchemaGenerator(doc, seed_int(seed, op.operation_id, path)).value(schema), status=status)
-    return Reply(_binary(media_type, op), status=status, media_type=media_type)
+        return Generated(status, SchemaGenerator(doc, seed_int(seed, op.operation_id, path)).value(schema))
+    return Generated(status, _binary(media_type, op), media_type)

@@ -43,13 +43,16 @@ class Operation:
     produces: list[str]  # media types of the success response, first is the default
     security: list[dict[str, list[str]]]
     spec: dict = field(repr=False)
+    credential_query: frozenset[str] = frozenset()  # query names of its API-key schemes
 
     @property
     def query_names(self) -> frozenset[str]:
+        """The query names the operation takes: its parameters, and the keys of its schemes."""
         return self._query_names
 
     def __post_init__(self) -> None:
-        self._query_names = frozenset(p.name for p in self.parameters if p.location == "query")
+        declared = frozenset(p.name for p in self.parameters if p.location == "query")
+        self._query_names = declared | self.credential_query
 
     def response(self, status: int) -> ResponseSpec | None:
         code = str(status)
@@ -60,6 +63,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
     operations: list[Operation] = []
     seen_ids: set[str] = set()
     global_security = doc.raw.get("security", [])
+    schemes = doc.raw.get("components", {}).get("securitySchemes", {})
     for path, item in doc.raw.get("paths", {}).items():
         item_pointer = pointer_join("/paths", path)
         item, item_pointer = doc.follow(item, item_pointer)
@@ -86,6 +90,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
             responses = _responses(doc, raw.get("responses", {}), pointer_join(op_pointer, "responses"))
             success = sorted(code for code in responses if code.startswith("2"))
             produces = list(responses[success[0]].content) if success else []
+            security = raw.get("security", global_security)
             operations.append(
                 Operation(
                     api=api,
@@ -96,11 +101,17 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     body=_body(doc, raw.get("requestBody"), pointer_join(op_pointer, "requestBody")),
                     responses=responses,
                     produces=produces,
-                    security=raw.get("security", global_security),
+                    security=security,
                     spec=raw,
+                    credential_query=_query_keys(schemes, security),
                 )
             )
     return operations
+
+
+def _query_keys(schemes: dict, security: list[dict[str, list[str]]]) -> frozenset[str]:
+    named = (schemes.get(name, {}) for requirement in security for name in requirement)
+    return frozenset(s["name"] for s in named if s.get("type") == "apiKey" and s.get("in") == "query")
 
 
 def _parameters(doc: SpecDocument, declared: list[tuple[dict, str]]) -> list[Parameter]:

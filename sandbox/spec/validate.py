@@ -10,7 +10,7 @@ from typing import Any
 from jsonschema import FormatChecker, ValidationError
 from jsonschema.protocols import Validator
 
-from sandbox.runtime.errors import Violation
+from sandbox.errors import Violation
 from sandbox.spec.formats import describe_format
 
 _INTEGER = re.compile(r"[+-]?\d+")

@@ -123,11 +123,11 @@ def test_control_plane_refuses_unknown_checks_and_tenants(client):
 
 
 def test_served_formats_read_from_the_specs_match_the_compiled_operations(client):
-    sandbox = client.app.state.sandbox
+    services = client.app.state.services
     compiled = {
-        (api.name, op.operation_id): tuple(op.produces) for api in sandbox.apis for op in api.operations
+        (api.name, op.operation_id): tuple(op.produces) for api in services.apis for op in api.operations
     }
-    assert served_formats(api.doc.raw for api in sandbox.apis) == compiled
+    assert served_formats(api.doc.raw for api in services.apis) == compiled
     assert compiled[("nbb-cbso", "getAccountingData")] == (
         "application/x.jsonxbrl",
         "application/x.xbrl",

@@ -1,6 +1,6 @@
 """A small API of the engine's own tests: one handler per engine behaviour under test."""
 
-from sandbox.runtime.context import Reply
+from sandbox.runtime.context import Reply, Upload
 from sandbox.runtime.package import ApiPackage
 
 package = ApiPackage()
@@ -40,6 +40,34 @@ def list_entries(ctx):
 @package.handler("bookEntry")
 def book_entry(ctx):
     return Reply(None, status=204)
+
+
+@package.handler("attachDocument")
+def attach_document(ctx):
+    received = {}
+    for name, value in ctx.body.items():
+        if isinstance(value, Upload):
+            received[name] = {"filename": value.filename, "type": value.content_type, "size": len(value.data)}
+        else:
+            received[name] = value
+    return Reply(received, status=201)
+
+
+@package.handler("postStatement")
+def post_statement(ctx):
+    root = ctx.body.root
+    return Reply({"root": root.tag, "entries": len(root), "bytes": len(ctx.body.raw)}, status=201)
+
+
+@package.handler("putBlob")
+def put_blob(ctx):
+    return {"size": len(ctx.body), "start": ctx.body[:4].hex()}
+
+
+@package.handler("combinedCredentials")
+@package.handler("cookieCredentials")
+def who(ctx):
+    return {"tenant": ctx.tenant}
 
 
 @package.handler("publicInfo")

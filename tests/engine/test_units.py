@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sandbox.documents.zips import zip_bytes
 from sandbox.runtime.clock import Clock, parse_instant
 from sandbox.runtime.timerules import archive_window, local_today, published_at, years_before
-from sandbox.runtime.zips import zip_bytes
 from sandbox.spec.formats import FORMATS, is_enterprise_number
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.validate import StringValidator, coerce, violations, with_fast_path

@@ -211,9 +211,9 @@ def test_plain_pkce_and_a_redirect_uri_left_out_by_a_client_with_one(server):
     # client has two, so it must name one.
     r = server.get("/oauth2/authorize", params={"client_id": "demo-client", "response_type": "code"})
     assert r.status_code == 400 and "redirect_uri is required: client &#x27;demo-client&#x27; has 2" in r.text
-    sandbox = server.app.state.sandbox
+    services = server.app.state.services
     single = OAuthClient("single", "single-secret", "demo", ["ledger.read"], [CALLBACK])
-    asyncio.run(sandbox.tenants.register_client(single))
+    asyncio.run(services.tenants.register_client(single))
     verifier = "v" * 43
     params = {"client_id": "single", "response_type": "code", "code_challenge": verifier}
     form = ConsentForm(server.get("/oauth2/authorize", params=params).text)

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sandbox.runtime import keys
 from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.store import MemoryStore
-from sandbox.runtime.tenants import OAuthClient, Tenants, client_key
+from sandbox.runtime.tenants import OAuthClient, Tenants
 from sandbox.runtime.tokens import TokenError, TokenService
 
 CLIENT = OAuthClient("c-1", "secret", "t-1", ["read", "write"])
@@ -54,7 +55,7 @@ def test_tokens_die_with_their_client():
         await _with_client(store)
         tokens = service(store)
         body = await tokens.issue(CLIENT, ["read"], refresh=False)
-        await store.delete(client_key(CLIENT.client_id))
+        await store.delete(keys.client(CLIENT.client_id))
         with pytest.raises(TokenError, match="client of this access token no longer exists"):
             await tokens.verify(body["access_token"])
 

@@ -58,10 +58,11 @@ def test_tenant_worlds_differ_and_the_demo_tenant_keeps_its_own():
     demo = client.get(REFS, headers={"NBB-CBSO-Subscription-Key": "demo-authentic"}).json()
     first = client.get(REFS, headers=nbb_key(a)).json()
     second = client.get(REFS, headers=nbb_key(b)).json()
-    worlds = client.app.state.sandbox.api("nbb-cbso").world_for
+    services = client.app.state.services
+    nbb = services.api("nbb-cbso")
     # a company may have filed nothing in one tenant's world (two empty lists are equal), but
     # its name and filings together tell the worlds apart
-    names = [worlds(t).company(COMPANY).name for t in (a["id"], b["id"], "demo")]
+    names = [services.worlds.get(nbb, t).company(COMPANY).name for t in (a["id"], b["id"], "demo")]
     assert (names[0], first) != (names[1], second) and (names[0], first) != (names[2], demo)
     assert client.get(REFS, headers=nbb_key(a)).json() == first  # but stable
 

@@ -14,7 +14,6 @@ from sandbox.apis.informat.common import (
     changed_since,
     parse_school_year,
     school_year,
-    state_key,
     today,
     world,
 )
@@ -27,11 +26,12 @@ from sandbox.apis.informat.world import (
     school_year_label,
     school_year_of,
 )
-from sandbox.runtime import pdf
+from sandbox.documents import pdf
+from sandbox.errors import ApiError
 from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.errors import ApiError
 from sandbox.runtime.jobs import EXPIRED, PENDING, Job
 from sandbox.runtime.package import ActionCall, ApiPackage
+from sandbox.runtime.state import TenantState
 from sandbox.runtime.tokens import require_scopes
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
@@ -52,24 +52,23 @@ def euros(cents: int) -> float:
 class GroupState:
     """What a tenant changed about an access group: logins per school year, users, journals."""
 
-    def __init__(self, ctx_store, tenant: str, w: InformatWorld) -> None:
-        self.store, self.tenant, self.world = ctx_store, tenant, w
+    def __init__(self, state: TenantState, w: InformatWorld) -> None:
+        self.state, self.world = state, w
 
     async def baseline(self, now: datetime) -> int:
         """The school year in which the tenant first used the API: its groups were logged in then."""
-        key = state_key(self.tenant, "baseline-year")
-        await self.store.add(key, school_year_of(local_day(now)))
-        return int(await self.store.get(key))
+        await self.state.add("baseline-year", value=school_year_of(local_day(now)))
+        return int(await self.state.get("baseline-year"))
 
     async def active_in(self, group: AccessGroup, year: int, now: datetime) -> bool:
-        logins = await self.store.get(state_key(self.tenant, "logins", group.name)) or []
+        logins = await self.state.get("logins", group.name, default=[])
         if year in logins:
             return True
         baseline = await self.baseline(now)
         return year <= baseline if group.logged_in else year < baseline
 
     async def users(self, group: AccessGroup) -> list[dict]:
-        changed = await self.store.get(state_key(self.tenant, "users", group.name))
+        changed = await self.state.get("users", group.name)
         return (
             changed
             if changed is not None
@@ -77,7 +76,7 @@ class GroupState:
         )
 
     async def journals(self, group: AccessGroup) -> list[str]:
-        changed = await self.store.get(state_key(self.tenant, "journals", group.name))
+        changed = await self.state.get("journals", group.name)
         return changed if changed is not None else list(group.journals)
 
     async def payment_user(self, group: AccessGroup) -> str | None:
@@ -85,7 +84,7 @@ class GroupState:
 
 
 def group_state(ctx: RequestContext) -> GroupState:
-    return GroupState(ctx.api.sandbox.store, ctx.tenant, world(ctx))
+    return GroupState(ctx.state, world(ctx))
 
 
 def known_group(ctx: RequestContext, name: str) -> AccessGroup:
@@ -99,7 +98,7 @@ def known_group(ctx: RequestContext, name: str) -> AccessGroup:
 
 async def readable(ctx: RequestContext, group: AccessGroup, year: int) -> None:
     """403 unless the token has the group's scope and the group is active for the school year."""
-    require_scopes(ctx.request.state.token_claims, [scope_of(group)])
+    require_scopes(ctx.claims, [scope_of(group)])
     if not await group_state(ctx).active_in(group, year, ctx.now()):
         raise informat_error(
             403,
@@ -124,7 +123,7 @@ async def payments_of(ctx: RequestContext, bill: Bill) -> list[dict]:
         for n, p in enumerate(bill.payments, 1)
         if p.on <= today(ctx)
     ]
-    return made + (await ctx.api.sandbox.store.get(state_key(ctx.tenant, "payments", bill.id)) or [])
+    return made + await ctx.state.get("payments", bill.id, default=[])
 
 
 def paid_cents(payments: list[dict]) -> int:
@@ -177,7 +176,7 @@ async def readable_bill(ctx: RequestContext) -> Bill:
 @package.handler("listAccessGroups")
 async def list_access_groups(ctx: RequestContext) -> dict:
     year = school_year(ctx)
-    granted = set(ctx.request.state.token_claims.scopes)
+    granted = set(ctx.claims.scopes)
     state, w = group_state(ctx), world(ctx)
     found = []
     for group in w.groups.values():
@@ -226,7 +225,7 @@ async def pdf_seconds(ctx: RequestContext, bill: Bill) -> float:
     w = world(ctx)
     if w.is_slow_bill(bill):
         return w.slow_pdf_seconds
-    chosen = await ctx.api.sandbox.store.get(state_key(ctx.tenant, "pdf-seconds"))
+    chosen = await ctx.state.get("pdf-seconds")
     return float(chosen) if chosen is not None else w.pdf_seconds
 
 
@@ -243,7 +242,7 @@ def job_view(ctx: RequestContext, job: Job, now: datetime) -> dict:
 async def request_bill_pdf(ctx: RequestContext) -> Reply:
     bill = await readable_bill(ctx)
     now = ctx.now()
-    job = await ctx.api.sandbox.jobs.start(
+    job = await ctx.jobs.start(
         ctx.tenant,
         api=ctx.api.name,
         operation_id=ctx.operation.operation_id,
@@ -262,11 +261,11 @@ async def request_bill_pdf(ctx: RequestContext) -> Reply:
 
 
 async def known_job(ctx: RequestContext) -> tuple[Job, Bill]:
-    job = await ctx.api.sandbox.jobs.get(ctx.tenant, ctx.params["jobId"])
+    job = await ctx.jobs.get(ctx.tenant, ctx.params["jobId"])
     bill = world(ctx).bill(job.subject) if job is not None and job.kind == PDF_JOB else None
     if job is None or bill is None:
         raise informat_error(404, "DNF022", f"Geen PDF-opdracht gevonden voor ID {ctx.params['jobId']}.")
-    require_scopes(ctx.request.state.token_claims, [scope_of(bill.group)])
+    require_scopes(ctx.claims, [scope_of(bill.group)])
     if job.state(ctx.now()) == EXPIRED:
         raise informat_error(
             410,
@@ -349,7 +348,7 @@ async def list_payments(ctx: RequestContext) -> dict:
 @package.handler("registerPayment")
 async def register_payment(ctx: RequestContext) -> dict:
     bill = await readable_bill(ctx)
-    body, state, store = ctx.body, group_state(ctx), ctx.api.sandbox.store
+    body, state = ctx.body, group_state(ctx)
     user = await state.payment_user(bill.group)
     if user is None:
         raise informat_error(
@@ -386,7 +385,7 @@ async def register_payment(ctx: RequestContext) -> dict:
         )
     if date.fromisoformat(body["date"]) > today(ctx):
         raise informat_error(400, "BR096A", "De betaaldatum mag niet in de toekomst liggen.", field="date")
-    if not await store.add(state_key(ctx.tenant, "payment-reference", bill.id, body["reference"]), 1):
+    if not await ctx.state.add("payment-reference", bill.id, body["reference"], value=1):
         raise informat_error(
             400,
             "BR097A",
@@ -402,8 +401,8 @@ async def register_payment(ctx: RequestContext) -> dict:
         "registeredBy": user,
         "registeredAt": ctx.now().isoformat(),
     }
-    key = state_key(ctx.tenant, "payments", bill.id)
-    await store.set(key, [*(await store.get(key) or []), payment])
+    recorded = await ctx.state.get("payments", bill.id, default=[])
+    await ctx.state.put("payments", bill.id, value=[*recorded, payment])
     return {"payment": payment, "bill": bill_view(bill, [*payments, payment])}
 
 
@@ -412,7 +411,7 @@ GROUP = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,50}$"}
 
 
 def action_group(call: ActionCall) -> AccessGroup:
-    group = call.api.world_for(call.tenant).groups.get(call.body["accessGroup"])
+    group = call.world.groups.get(call.body["accessGroup"])
     if group is None:
         raise ApiError(404, detail=f"No access group {call.body['accessGroup']!r}")
     return group
@@ -435,10 +434,8 @@ async def login_access_group(call: ActionCall) -> dict:
     group = action_group(call)
     text = call.body.get("schoolYear")
     year = parse_school_year(text) if text else school_year_of(local_day(call.clock.now()))
-    store = call.api.sandbox.store
-    key = state_key(call.tenant, "logins", group.name)
-    logins = await store.get(key) or []
-    await store.set(key, sorted({*logins, year}))
+    logins = await call.state.get("logins", group.name, default=[])
+    await call.state.put("logins", group.name, value=sorted({*logins, year}))
     return {"accessGroup": group.name, "activeForSchoolYear": school_year_label(year)}
 
 
@@ -471,11 +468,10 @@ async def login_access_group(call: ActionCall) -> dict:
 async def set_access_group(call: ActionCall) -> dict:
     """Change the users linked to an access group, or the journals of its accounting sub-ledger."""
     group = action_group(call)
-    store = call.api.sandbox.store
     for part in ("users", "journals"):
         if part in call.body:
-            await store.set(state_key(call.tenant, part, group.name), call.body[part])
-    state = GroupState(store, call.tenant, call.api.world_for(call.tenant))
+            await call.state.put(part, group.name, value=call.body[part])
+    state = GroupState(call.state, call.world)
     return {
         "accessGroup": group.name,
         "users": await state.users(group),
@@ -494,5 +490,5 @@ async def set_access_group(call: ActionCall) -> dict:
 )
 async def set_pdf_delay(call: ActionCall) -> dict:
     """How many seconds (on the tenant clock) a PDF takes from request to ready."""
-    await call.api.sandbox.store.set(state_key(call.tenant, "pdf-seconds"), call.body["seconds"])
+    await call.state.put("pdf-seconds", value=call.body["seconds"])
     return {"pdfSeconds": call.body["seconds"]}

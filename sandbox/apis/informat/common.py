@@ -1,4 +1,4 @@
-"""What the Informat APIs share: the institute of a request, school years, and the tenant's state."""
+"""What the Informat APIs share: the institute of a request and school years."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sandbox.apis.informat.world import (
     school_year_of,
 )
 from sandbox.runtime.context import RequestContext
-from sandbox.runtime.tenants import state_prefix
 
 FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 1990, 2099  # the years the sandbox's schools have data for
 
@@ -75,7 +74,3 @@ def clamp_to_year(day: date, year: int) -> date:
     """A reference date outside the school year moves to its first or last day."""
     first, last = school_year_bounds(year)
     return min(max(day, first), last)
-
-
-def state_key(tenant: str, *parts: str) -> str:
-    return f"{state_prefix(tenant)}informat:" + ":".join(parts)

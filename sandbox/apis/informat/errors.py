@@ -13,8 +13,8 @@ import re
 import orjson
 from starlette.responses import Response
 
-from sandbox.runtime import errors
-from sandbox.runtime.errors import ApiError, Problem, Violation
+from sandbox import errors
+from sandbox.errors import ApiError, Problem, Violation
 
 # engine-detected violations of these fields carry Informat's own code and Dutch message
 FIELD_RULES: dict[str, tuple[str, str]] = {

@@ -19,7 +19,7 @@ from sandbox.apis.informat.staff_roster import (
     roster,
 )
 from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64, school_year_label
-from sandbox.runtime import pdf
+from sandbox.documents import pdf
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ApiPackage
 

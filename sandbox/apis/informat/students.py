@@ -14,7 +14,6 @@ from sandbox.apis.informat.common import (
     institute,
     parse_school_year,
     school_year,
-    state_key,
     today,
     world,
 )
@@ -33,8 +32,8 @@ from sandbox.apis.informat.world import (
     school_year_label,
     school_year_of,
 )
+from sandbox.errors import ApiError, Violation
 from sandbox.runtime.context import RequestContext
-from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.package import ActionCall, ApiPackage
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
@@ -185,18 +184,8 @@ def runs_on(begins: date, ends: date | None, day: date) -> bool:
 
 
 # -- preregistrations (the tenant's state) ----------------------------------------------------------
-def prereg_key(tenant: str, inst: str, prereg_id: str) -> str:
-    return state_key(tenant, "prereg", inst, prereg_id)
-
-
 async def preregistrations(ctx: RequestContext, inst: Institute) -> list[dict]:
-    store = ctx.api.sandbox.store
-    found = []
-    for key in sorted(await store.keys(state_key(ctx.tenant, "prereg", inst.number, ""))):
-        record = await store.get(key)
-        if record:
-            found.append(record)
-    return found
+    return await ctx.state.list("prereg", inst.number)
 
 
 def pushed_student_id(tenant: str, inst: str, prereg_id: str) -> str:
@@ -461,7 +450,7 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
 
 async def stored_preregistration(ctx: RequestContext, inst: Institute) -> dict:
     prereg_id = ctx.params["preRegistrationId"]
-    record = await ctx.api.sandbox.store.get(prereg_key(ctx.tenant, inst.number, prereg_id))
+    record = await ctx.state.get("prereg", inst.number, prereg_id)
     if record is None:
         raise informat_error(
             404, "DNF001", f"Geen inschrijving gevonden voor ID {prereg_id}.", field="preRegistrationId"
@@ -473,8 +462,8 @@ async def stored_preregistration(ctx: RequestContext, inst: Institute) -> dict:
 async def save_preregistration(ctx: RequestContext) -> dict:
     inst, body = institute(ctx), ctx.body
     check_preregistration(ctx, inst, body)
-    store, key = ctx.api.sandbox.store, prereg_key(ctx.tenant, inst.number, body["preRegistrationId"])
-    record = await store.get(key)
+    key = ("prereg", inst.number, body["preRegistrationId"])
+    record = await ctx.state.get(*key)
     if record is not None and record["status"] != OPEN:
         code = "MNA001" if record["status"] == ACCEPTED else "MNA002"
         raise informat_error(
@@ -487,7 +476,7 @@ async def save_preregistration(ctx: RequestContext) -> dict:
         "decided": None,
         "studentId": pushed_student_id(ctx.tenant, inst.number, body["preRegistrationId"]),
     }
-    await store.set(key, record)
+    await ctx.state.put(*key, value=record)
     return status_view(body["preRegistrationId"], OPEN)
 
 
@@ -506,7 +495,7 @@ async def delete_preregistration(ctx: RequestContext) -> dict:
         raise informat_error(
             405, code, f"De voorinschrijving is al {record['status']} en kan niet meer verwijderd worden."
         )
-    await ctx.api.sandbox.store.delete(prereg_key(ctx.tenant, inst.number, ctx.params["preRegistrationId"]))
+    await ctx.state.delete("prereg", inst.number, ctx.params["preRegistrationId"])
     return {"preRegistrationId": ctx.params["preRegistrationId"], "deleted": True}
 
 
@@ -527,13 +516,12 @@ async def delete_preregistration(ctx: RequestContext) -> dict:
 async def decide_preregistration(call: ActionCall) -> dict:
     """The school accepts or refuses an open preregistration (in Informat's student module)."""
     body = call.body
-    store = call.api.sandbox.store
-    key = prereg_key(call.tenant, body["institute"], body["preRegistrationId"])
-    record = await store.get(key)
+    key = ("prereg", body["institute"], body["preRegistrationId"])
+    record = await call.state.get(*key)
     if record is None:
         raise ApiError(404, detail=f"No preregistration {body['preRegistrationId']!r} at {body['institute']}")
     if record["status"] != OPEN:
         raise ApiError(409, detail=f"The preregistration is already {record['status']}")
     record["status"], record["decided"] = body["status"], call.clock.now().isoformat()
-    await store.set(key, record)
+    await call.state.put(*key, value=record)
     return status_view(body["preRegistrationId"], record["status"])["preRegistrationStatus"]

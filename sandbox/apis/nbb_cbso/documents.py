@@ -28,7 +28,7 @@ from sandbox.apis.nbb_cbso.world import (
     figures,
     improved_figures,
 )
-from sandbox.runtime import pdf
+from sandbox.documents import pdf
 
 Figures = dict[str, Decimal]
 

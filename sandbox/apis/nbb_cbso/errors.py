@@ -9,8 +9,8 @@ import re
 import orjson
 from starlette.responses import Response
 
-from sandbox.runtime import errors
-from sandbox.runtime.errors import Problem
+from sandbox import errors
+from sandbox.errors import Problem
 
 GATEWAY_MESSAGES = {
     errors.MISSING_CREDENTIALS: "Access denied due to missing subscription key. "

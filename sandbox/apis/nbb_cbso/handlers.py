@@ -18,10 +18,10 @@ from sandbox.apis.nbb_cbso.world import (
     improved_reference_record,
     reference_record,
 )
+from sandbox.documents.zips import zip_bytes
+from sandbox.errors import ApiError, Violation
 from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.timerules import archive_window, local_today, published_at
-from sandbox.runtime.zips import zip_bytes
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 BATCH_HOUR = 5  # a day's batches appear at 05:00 Brussels time on the next day

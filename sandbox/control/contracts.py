@@ -1,0 +1,22 @@
+"""The contract checks of what a tenant's clients did, judged from its journal."""
+
+from __future__ import annotations
+
+from sandbox import contracts
+from sandbox.control import package
+from sandbox.control.tenants import known_tenant
+from sandbox.errors import ApiError, Violation
+from sandbox.runtime.context import RequestContext
+
+
+@package.handler("verifyContracts")
+async def verify_contracts(ctx: RequestContext) -> dict:
+    tenant = await known_tenant(ctx)
+    services = ctx.services
+    entries = await services.journal.read(tenant.id, limit=services.journal.size)
+    formats = {(api.name, op.operation_id): op.produces for api in services.apis for op in api.operations}
+    try:
+        report = contracts.verify(entries, tenant=tenant.id, checks=ctx.params.get("check"), formats=formats)
+    except contracts.UnknownCheck as exc:
+        raise ApiError(400, detail=str(exc), violations=[Violation("check", "enum", str(exc))]) from exc
+    return report.to_json()

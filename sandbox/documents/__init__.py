@@ -1,0 +1,1 @@
+"""File writers shared by the emulated APIs: one-page PDFs and stable zips."""

@@ -1,0 +1,46 @@
+"""Journal the exchange under its tenant (secrets redacted by the journal), with its timing, the
+faults that fired and the tenant clock's instant."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox.runtime import journal
+from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.exchange import DroppedConnection, Exchange
+from sandbox.runtime.journal import UNATTRIBUTED
+from sandbox.runtime.services import Services
+
+
+async def exchange(
+    api: ApiRuntime,
+    services: Services,
+    request: Request,
+    seen: Exchange,
+    response: Response,
+    started: float,
+    duration: float,
+) -> None:
+    clock = seen.clock
+    if clock is None and seen.tenant is not None:  # refused before its handler read the clock
+        clock = (await services.clocks.get(seen.tenant)).now().isoformat()
+    await services.journal.record(
+        seen.tenant or UNATTRIBUTED,
+        journal.entry(
+            api=api.name,
+            operation_id=seen.operation_id,
+            method=request.method,
+            path=request.url.path,
+            query=request.url.query,
+            request_headers=list(request.headers.items()),
+            request_body=await request.body(),
+            status=0 if isinstance(response, DroppedConnection) else response.status_code,
+            response_headers=[(k.decode(), v.decode()) for k, v in response.raw_headers],
+            response_body=bytes(response.body),
+            started=started,
+            duration=duration,
+            fault=seen.fault,
+            clock=clock,
+        ),
+    )

@@ -1,0 +1,77 @@
+"""Turn a handler's `Reply` into the HTTP response (JSON unless bytes or text), check it against
+the spec in strict mode, and add what every answer of the API carries (request id, rate-limit
+room)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sandbox import errors
+from sandbox.errors import ApiError, Violation
+from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.context import Reply
+from sandbox.runtime.exchange import Exchange
+from sandbox.spec.operations import Operation
+from sandbox.spec.validate import violations
+
+log = logging.getLogger("sandbox")
+
+
+def render(op: Operation, reply: Reply | Response, negotiated: str | None, strict: bool) -> Response:
+    if isinstance(reply, Response):  # a handler that streams builds its own response
+        return reply
+    media_type = reply.media_type or negotiated
+    body = reply.body
+    if strict:
+        check(op, reply, media_type)
+    if body is None and reply.status in (204, 304):
+        content = b""
+    elif isinstance(body, bytes):
+        content = body
+    elif isinstance(body, str):
+        content = body.encode()
+    else:
+        content = orjson.dumps(body)
+    return Response(content, status_code=reply.status, media_type=media_type, headers=reply.headers)
+
+
+def check(op: Operation, reply: Reply, media_type: str | None) -> None:
+    """Strict mode: a 500 naming the broken rule when the answer breaks the spec."""
+    spec = op.response(reply.status)
+    if spec is None:
+        _strict_failure(op, [Violation("status", "documented", f"{reply.status} is not documented")])
+    if not spec.content:
+        return
+    if media_type not in spec.content:
+        _strict_failure(op, [Violation("Content-Type", "documented", f"{media_type} is not documented")])
+    validator = spec.content[media_type]
+    if validator is not None and not isinstance(reply.body, bytes | str):
+        found = violations(validator, reply.body, "body")
+        if found:
+            _strict_failure(op, found)
+
+
+def _strict_failure(op: Operation, found: list[Violation]) -> None:
+    log.error("strict mode: %s answered against its spec: %s", op.operation_id, found)
+    raise ApiError(
+        500,
+        errors.SERVER_ERROR,
+        f"Strict mode: the sandbox's answer to {op.operation_id} breaks the spec",
+        violations=found,
+    )
+
+
+def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exchange) -> None:
+    """Headers on every answer, refusals included: the request id (echoed, or a fresh one) and the
+    room left under the rate limit."""
+    if api.request_id_header:
+        response.headers[api.request_id_header] = request.headers.get(api.request_id_header) or str(
+            uuid.uuid4()
+        )
+    if exchange.room is not None:
+        response.headers.update(exchange.room.headers())

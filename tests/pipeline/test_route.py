@@ -1,0 +1,33 @@
+"""Matching the operation: 404 and 405 in the API's own error shape."""
+
+import uuid
+
+from sandbox.pipeline import route
+from tests.pipeline.conftest import KEY
+
+
+def test_unknown_path_is_404_in_the_api_shape(ledger):
+    r = ledger.get("/ledger/nowhere", headers=KEY)
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == "No operation at /nowhere"
+
+
+def test_wrong_method_is_405_with_allow(ledger):
+    r = ledger.delete("/ledger/accounts", headers=KEY)
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, POST"
+    assert "DELETE is not allowed" in r.json()["detail"]
+
+
+def test_a_literal_path_wins_over_a_template(ledger):
+    broken = ledger.get("/ledger/accounts/broken", headers=KEY)
+    assert broken.status_code == 500  # brokenAnswer, not getAccount with number "broken"
+    templated = ledger.get("/ledger/accounts/12", headers={**KEY, "X-Trace": str(uuid.uuid4())})
+    assert templated.json()["number"] == 12
+
+
+def test_route_stage_returns_the_operation_and_its_path_parameters(ledger):
+    api = ledger.app.state.services.api("ledger")
+    match = route.operation(api, "GET", "/accounts/42/statement")
+    assert (match.operation.operation_id, match.path_params) == ("getStatement", {"number": "42"})

@@ -1,0 +1,109 @@
+"""What the client sent against the operation: parameters coerced and checked, the body against
+its schema (multipart parts included), and `Accept`; every broken rule named."""
+
+import uuid
+
+from tests.pipeline.conftest import KEY
+
+ACCOUNT = {
+    "number": 1,
+    "name": "Bank",
+    "iban": "BE71096123456769",
+    "enterprise": "0403019261",
+    "opened": "2020-02-28",
+    "lines": [{"amount": 1}],
+}
+
+
+def test_parameters_are_coerced_and_every_violation_named(ledger):
+    r = ledger.get("/ledger/accounts?limit=0&kind=equity&active=maybe&tags=abcdefgh", headers=KEY)
+    assert r.status_code == 400
+    assert r.json()["violations"] == [
+        {"field": "active", "rule": "type", "message": "must be a boolean"},
+        {"field": "kind", "rule": "enum", "message": "must be one of: asset, liability"},
+        {"field": "limit", "rule": "minimum", "message": "must be at least 1"},
+        {"field": "tags[0]", "rule": "maxLength", "message": "must be at most 5 characters long"},
+    ]
+
+
+def test_unknown_query_parameters_are_named_but_a_query_key_is_not_one(ledger):
+    r = ledger.get("/ledger/accounts?colour=red", headers=KEY)
+    assert r.json()["violations"] == [
+        {
+            "field": "colour",
+            "rule": "unknown",
+            "message": "is not a query parameter of this operation (known: active, kind, limit, tags)",
+        }
+    ]
+    assert ledger.get("/ledger/combined?key=ledger-demo-query-key").status_code == 200
+
+
+def test_path_and_required_header_are_validated(ledger):
+    r = ledger.get("/ledger/accounts/abc", headers={**KEY, "X-Trace": "not-a-uuid"})
+    assert r.status_code == 400
+    fields = {(v["field"], v["rule"]) for v in r.json()["violations"]}
+    assert fields == {("number", "type"), ("X-Trace", "format")}
+    missing = ledger.get("/ledger/accounts/1", headers=KEY)
+    assert missing.json()["violations"] == [
+        {"field": "X-Trace", "rule": "required", "message": "is required"}
+    ]
+
+
+def test_parameters_are_judged_before_the_body(ledger):
+    r = ledger.post(
+        "/ledger/accounts/0/statements", headers={**KEY, "Content-Type": "application/xml"}, content=b"<"
+    )
+    assert r.json()["violations"] == [{"field": "number", "rule": "minimum", "message": "must be at least 1"}]
+
+
+def test_body_is_validated_field_by_field(ledger):
+    body = {**ACCOUNT, "iban": "BE00123", "enterprise": "0403019262", "opened": "2020-02-30"}
+    body.update(lines=[{"memo": 3}], colour="red")
+    r = ledger.post("/ledger/accounts", json=body, headers=KEY)
+    assert r.status_code == 400
+    found = {(v["field"], v["rule"]) for v in r.json()["violations"]}
+    assert found == {
+        ("colour", "additionalProperties"),
+        ("enterprise", "format"),
+        ("iban", "format"),
+        ("opened", "format"),
+        ("lines[0].amount", "required"),
+        ("lines[0].memo", "type"),
+    }
+
+
+def test_valid_body_reaches_the_handler(ledger):
+    r = ledger.post("/ledger/accounts", json=ACCOUNT, headers=KEY)
+    assert r.status_code == 201
+    assert r.json() == ACCOUNT
+
+
+def test_multipart_parts_are_validated_against_the_schema(ledger):
+    r = ledger.post(
+        "/ledger/accounts/7/attachments",
+        headers=KEY,
+        data={"kind": "letter", "pages": "zero", "tags": ["much-too-long"], "extra": "not a file"},
+        files={"scan": ("scan.png", b"\x89PNG", "image/png")},
+    )
+    assert r.status_code == 400
+    assert r.json()["violations"] == [
+        {"field": "document", "rule": "required", "message": "is required"},
+        {"field": "extra", "rule": "file", "message": "must be a file part (with a filename)"},
+        {"field": "kind", "rule": "enum", "message": "must be one of: invoice, receipt"},
+        {"field": "pages", "rule": "type", "message": "must be an integer"},
+        {"field": "scan", "rule": "additionalProperties", "message": "is not an allowed property"},
+        {"field": "tags[0]", "rule": "maxLength", "message": "must be at most 8 characters long"},
+    ]
+
+
+def test_accept_chooses_the_representation(ledger):
+    headers = {**KEY, "X-Trace": str(uuid.uuid4())}
+    csv = ledger.get("/ledger/accounts/7", headers={**headers, "Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and csv.text.startswith("number,name")
+    preferred = ledger.get(
+        "/ledger/accounts/7", headers={**headers, "Accept": "text/csv;q=0.5, application/json"}
+    )
+    assert preferred.json()["number"] == 7
+    refused = ledger.get("/ledger/accounts/7", headers={**headers, "Accept": "application/xml"})
+    assert refused.status_code == 406
+    assert "application/json, text/csv" in refused.json()["detail"]
