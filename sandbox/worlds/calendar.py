@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,11 @@ def month_end(year: int, month: int) -> date:
 def monday_after_weekend(day: date) -> date:
     """A Saturday or Sunday moves on to the next Monday; a weekday stays."""
     return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def day_in_year(rng: random.Random, year: int) -> date:
+    """A day drawn among the first 365 of a year (a birthday, say)."""
+    return date(year, 1, 1) + timedelta(days=rng.randrange(365))
 
 
 # -- school years (Flanders: 1 September to 31 August) ------------------------------------------------

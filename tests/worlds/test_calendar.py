@@ -1,5 +1,6 @@
 """Days as the services count them: Brussels days, school years, business days with holidays."""
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sandbox.worlds.calendar import (
     AMSTERDAM,
     BRUSSELS,
     add_business_days,
+    day_in_year,
     is_business_day,
     local_day,
     monday_after_weekend,
@@ -84,3 +86,9 @@ def test_adding_business_days():
         count += is_business_day(day)
         day += timedelta(days=1)
     assert add_business_days(date(2025, 12, 31), count) == date(2026, 12, 31)
+
+
+def test_a_day_in_a_year_is_drawn_among_its_first_365_days():
+    rng = random.Random(2)
+    days = {day_in_year(rng, 2024) for _ in range(5000)}
+    assert min(days) == date(2024, 1, 1) and max(days) == date(2024, 12, 30)  # a leap year

@@ -19,20 +19,14 @@ from sandbox.apis.informat.common import (
     world,
 )
 from sandbox.apis.informat.errors import informat_error, render_error
-from sandbox.apis.informat.world import (
-    AccessGroup,
-    Bill,
-    InformatWorld,
-    local_day,
-    school_year_label,
-    school_year_of,
-)
+from sandbox.apis.informat.world import AccessGroup, Bill, InformatWorld
 from sandbox.runtime import pdf
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError
 from sandbox.runtime.jobs import EXPIRED, PENDING, Job
 from sandbox.runtime.package import ActionCall, ApiPackage
 from sandbox.runtime.tokens import require_scopes
+from sandbox.worlds.calendar import local_day, school_year_label, school_year_of
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 

@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sandbox.apis.informat.errors import informat_error
-from sandbox.apis.informat.world import (
-    InformatWorld,
-    Institute,
-    local_day,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
-)
+from sandbox.apis.informat.world import InformatWorld, Institute
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.tenants import state_prefix
+from sandbox.worlds.calendar import local_day, school_year_bounds, school_year_label, school_year_of
 
 FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 1990, 2099  # the years the sandbox's schools have data for
 

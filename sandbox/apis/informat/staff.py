@@ -18,10 +18,11 @@ from sandbox.apis.informat.staff_roster import (
     StaffRoster,
     roster,
 )
-from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64, school_year_label
+from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64
 from sandbox.runtime import pdf
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ApiPackage
+from sandbox.worlds.calendar import school_year_label
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 

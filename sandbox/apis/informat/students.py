@@ -26,16 +26,14 @@ from sandbox.apis.informat.world import (
     Institute,
     Relation,
     Student,
-    keyed_guid,
     p_number,
     photo_base64,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
 )
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.package import ActionCall, ApiPackage
+from sandbox.worlds.calendar import school_year_bounds, school_year_label, school_year_of
+from sandbox.worlds.ids import keyed_guid
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 
