@@ -17,7 +17,9 @@ import yaml
 from sandbox.apis.informat.staff_roster import roster
 from sandbox.apis.informat.world import InformatWorld
 from sandbox.apis.nbb_cbso.documents import jsonxbrl_document, xbrl_document
-from sandbox.apis.nbb_cbso.world import NbbWorld, enterprise_number, reference_record
+from sandbox.apis.nbb_cbso.views import reference_record
+from sandbox.apis.nbb_cbso.world import NbbWorld
+from sandbox.worlds.identities import enterprise_number
 from tests.conftest import ROOT, make_client
 from tests.informat.helpers import BILLS, STUDENTS, bearer
 

@@ -9,15 +9,8 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from sandbox.apis.nbb_cbso import documents, package
-from sandbox.apis.nbb_cbso.world import (
-    JSON_FROM,
-    XBRL_FROM,
-    Deposit,
-    Improvement,
-    camel_case,
-    improved_reference_record,
-    reference_record,
-)
+from sandbox.apis.nbb_cbso.entities import JSON_FROM, XBRL_FROM, Deposit, Improvement
+from sandbox.apis.nbb_cbso.views import camel_case, improved_reference_record, reference_record
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError, Violation
 from sandbox.runtime.timerules import archive_window, local_today, published_at
