@@ -19,6 +19,7 @@ from sandbox.apis.informat.world import InformatWorld
 from sandbox.apis.nbb_cbso.documents import jsonxbrl_document, xbrl_document
 from sandbox.apis.nbb_cbso.views import reference_record
 from sandbox.apis.nbb_cbso.world import NbbWorld
+from sandbox.spec.formats import FORMAT_BUILDERS
 from sandbox.worlds.identities import enterprise_number
 from tests.conftest import ROOT, make_client
 from tests.informat.helpers import BILLS, STUDENTS, bearer
@@ -33,6 +34,7 @@ GOLDEN = {
     "informat-staff": "61ca278e7e02adb7271c3b909bbb73b1ed09d1f31fe1412a430d1db3a1149583",
     "informat-staff-wire": "e42c4d872275c750d3c0a4bb507d51d39d633a8b3d12c5c2e7082e41a4af32e8",
     "informat-bills": "b5abc50f5ba0b1bae09a67f69321cef91ca28434468be11a2b1f4719fa2f4621",
+    "format-builders": "a31ae3c3df84c5fc5d9bba1176c36bd0ca520ec8f4736b3c7128cd4e402e0aa6",
     "informat-bills-wire": "68f8657ca57f07b9c393bde83152ba61d5fdfb4aad234cc36c2a35f5c6e96ee4",
 }
 TODAY = date(2026, 11, 17)
@@ -179,3 +181,11 @@ def test_informat_bill_answers_are_unchanged(client):
         for group in ("SJC-Secundair", "DR-Lager")
     ]
     assert_golden("informat-bills-wire", answers)
+
+
+def test_valid_values_of_the_identifier_formats_are_unchanged():
+    rng = random.Random(11)
+    draws = [rng.getrandbits(40) for _ in range(200)]
+    assert_golden(
+        "format-builders", {name: [build(n) for n in draws] for name, build in FORMAT_BUILDERS.items()}
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import orjson
 
@@ -13,10 +12,10 @@ from sandbox.apis.nbb_cbso.entities import JSON_FROM, XBRL_FROM, Deposit, Improv
 from sandbox.apis.nbb_cbso.views import camel_case, improved_reference_record, reference_record
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.errors import ApiError, Violation
-from sandbox.runtime.timerules import archive_window, local_today, published_at
+from sandbox.runtime.timerules import archive_window, published_at
 from sandbox.runtime.zips import zip_bytes
+from sandbox.worlds.calendar import BRUSSELS, local_day
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 BATCH_HOUR = 5  # a day's batches appear at 05:00 Brussels time on the next day
 ARCHIVE_YEARS = 3
 AUTHENTIC_ARCHIVE_DELAY = timedelta(days=30)
@@ -33,7 +32,7 @@ ZIP_FORMATS = {
 
 # -- rules ----------------------------------------------------------------------------------
 def today(ctx: RequestContext) -> date:
-    return local_today(ctx.now(), BRUSSELS)
+    return local_day(ctx.now())
 
 
 def not_found(detail: str, key: str = "", field: str = "referenceNumber") -> ApiError:
