@@ -85,6 +85,12 @@ def with_section(readme: str) -> str:
     return readme[:start] + readme_section() + readme[end:]
 
 
-if __name__ == "__main__":
-    path = Path(sys.argv[1])
+def rewrite_readme(path: Path) -> None:
     path.write_text(with_section(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    # through the package's module: run as __main__, this file's classes are other objects
+    from sandbox.runtime.catalogue import rewrite_readme as rewrite
+
+    rewrite(Path(sys.argv[1]))
