@@ -6,6 +6,7 @@ tests hold them to it). Checks live here too where the services judge a number t
 
 from __future__ import annotations
 
+import bisect
 import functools
 import random
 import re
@@ -43,10 +44,23 @@ def be_vat_number(enterprise: str) -> str:
     return "BE" + enterprise
 
 
+@functools.cache
+def _be_bank_codes() -> tuple[int, ...]:
+    """The Belgian bank codes python-stdnum knows: an IBAN of another code is refused as unknown."""
+    from stdnum import numdb
+
+    banks = numdb.get("be/banks")
+    return tuple(code for code in range(1000) if banks.info(f"{code:03d}")[0][1])
+
+
 def be_iban(n: int) -> str:
     """A valid Belgian IBAN from the last ten digits of n (bank code and account), with the
-    national mod-97 check digits and the IBAN check digits."""
+    national mod-97 check digits and the IBAN check digits. A bank code no bank has moves on to
+    the next one in use."""
     bban = n % 10**10
+    codes = _be_bank_codes()
+    bank = codes[bisect.bisect_left(codes, bban // 10**7) % len(codes)]
+    bban = bank * 10**7 + bban % 10**7
     national = bban % 97 or 97
     account = f"{bban:010d}{national:02d}"
     return "BE" + iban.calc_check_digits("BE00" + account) + account
@@ -65,6 +79,11 @@ def national_number(born: date, serial: int) -> str:
 def serial_for_sex(sex: int, n: int) -> int:
     """A national number serial for a sex (1 man: odd, 2 woman: even), the n-th modulo 499."""
     return n % 499 * 2 + (1 if sex == 1 else 2)
+
+
+def person_national_number(rng: random.Random, born: date, sex: int) -> str:
+    """The national number of a person of this birth date and sex, its serial drawn from `rng`."""
+    return national_number(born, serial_for_sex(sex, rng.randrange(1000)))
 
 
 def be_phone(rng: random.Random, mobile: bool) -> str:

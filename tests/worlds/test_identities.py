@@ -21,10 +21,12 @@ from sandbox.worlds.identities import (
     national_number,
     nl_iban,
     nl_vat_number,
+    person_national_number,
     serial_for_sex,
 )
 
-DRAWS = [random.Random(3).randrange(10**12) for _ in range(300)] + [0, 1, 96, 97, 10**10 - 1]
+_DRAW = random.Random(3)
+DRAWS = [_DRAW.randrange(10**12) for _ in range(300)] + [0, 1, 96, 97, 10**10 - 1]
 
 
 def test_enterprise_numbers_and_their_vat_numbers_are_valid():
@@ -99,3 +101,11 @@ def test_belgian_phone_numbers_read_as_people_write_them():
     mobile, landline = be_phone(rng, True), be_phone(rng, False)
     assert mobile.startswith("04") and [len(part) for part in mobile.split()] == [4, 2, 2, 2]
     assert landline.startswith("0") and [len(part) for part in landline.split()] == [2, 3, 2, 2]
+
+
+def test_a_persons_national_number_takes_one_draw_for_its_serial():
+    born, first, second = date(2011, 5, 3), random.Random(8), random.Random(8)
+    number = person_national_number(first, born, 2)
+    assert number == national_number(born, serial_for_sex(2, second.randrange(1000)))
+    assert first.random() == second.random()
+    assert nn.get_gender(number) == "F" and nn.get_birth_date(number) == born

@@ -36,7 +36,7 @@ from sandbox.worlds.calendar import (
     school_year_bounds,
     school_year_of,
 )
-from sandbox.worlds.identities import be_iban, be_phone, national_number, serial_for_sex
+from sandbox.worlds.identities import be_iban, be_phone, person_national_number
 from sandbox.worlds.ids import keyed_guid, parse_keyed_guid
 from sandbox.worlds.names import domain, email, name_pool
 from sandbox.worlds.rng import rng_for
@@ -438,7 +438,7 @@ class StaffRoster:
             birthplace=birthplace,
             birth_country=nationality,
             nationality=nationality,
-            rijksregisternr=national_number(born, serial_for_sex(sex, rng.randrange(1000))),
+            rijksregisternr=person_national_number(rng, born, sex),
             stamnr=str(rng.randrange(10**10, 10**11)),
             iban=iban,
             bic=stdnum_be_iban.to_bic(iban),

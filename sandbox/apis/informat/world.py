@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sandbox.worlds.calendar import day_in_year, monday_after_weekend
-from sandbox.worlds.identities import be_phone, national_number, serial_for_sex
+from sandbox.worlds.identities import be_phone, person_national_number
 from sandbox.worlds.ids import keyed_guid, parse_keyed_guid
 from sandbox.worlds.names import email, name_pool
 from sandbox.worlds.rng import derive_int, rng_for
@@ -301,7 +301,7 @@ class InformatWorld:
             voornaam2=names.first_name(rng, sex) if rng.random() < 0.4 else None,
             sex=sex,
             born=born,
-            rijksregisternr=national_number(born, serial_for_sex(sex, rng.randrange(1000))),
+            rijksregisternr=person_national_number(rng, born, sex),
             stamnr=f"{cohort % 100:02d}{institute_index:01d}{index:03d}",
             address=address,
             relations=relations,
@@ -329,7 +329,7 @@ class InformatWorld:
             voornaam=first,
             naam=name,
             born=born,
-            insz=national_number(born, serial_for_sex(sex, rng.randrange(1000))),
+            insz=person_national_number(rng, born, sex),
             beroep=rng.choice(PROFESSIONS),
             address=address,
             mobile=be_phone(rng, True),
