@@ -23,6 +23,7 @@ ASSOCIATION = "017"  # the legal form of a non-profit association (VZW/ASBL)
 
 
 def enterprise_base(number: str) -> int:
+    """The first eight digits of an enterprise number: the key its company is generated from."""
     if not is_enterprise_number(number):
         raise ValueError(
             f"{number!r} is not an enterprise number: expected 10 digits, first 0 or 1, "
