@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from stdnum.nl import postcode
 
 from sandbox.worlds.names import FEMALE, MALE, address, domain, email, name_pool, plain
 from tests.conftest import ROOT
@@ -38,6 +39,7 @@ def test_belgian_and_dutch_addresses_have_their_country_forms():
     dutch = [address(rng, "nl_NL") for _ in range(50)]
     assert all(re.fullmatch(r"[1-9]\d{3}", a.postal_code) and a.country_code == "BE" for a in belgian)
     assert all(re.fullmatch(r"[1-9]\d{3} [A-Z]{2}", a.postal_code) and a.country_code == "NL" for a in dutch)
+    assert all(postcode.is_valid(a.postal_code) for a in dutch)  # no SA, SD or SS
     assert all(a.box is None for a in dutch) and any(a.box for a in belgian)
     assert all(a.street and a.city and int(a.number) >= 1 for a in belgian + dutch)
 
