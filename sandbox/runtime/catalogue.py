@@ -59,13 +59,18 @@ class ErrorCatalogue:
 
 
 def catalogues() -> list[ErrorCatalogue]:
-    """The `CATALOGUE` of every API package's `errors` module, in package order."""
+    """The `CATALOGUE` of every API package's `errors` module, in package order, then the
+    authorization server's."""
     import sandbox.apis
 
+    names = [
+        f"sandbox.apis.{package.name}.errors"
+        for package in sorted(pkgutil.iter_modules(sandbox.apis.__path__), key=lambda m: m.name)
+        if package.ispkg
+    ]
     found = []
-    for package in sorted(pkgutil.iter_modules(sandbox.apis.__path__), key=lambda m: m.name):
-        name = f"sandbox.apis.{package.name}.errors"
-        if not package.ispkg or importlib.util.find_spec(name) is None:
+    for name in [*names, "sandbox.identity.errors"]:
+        if importlib.util.find_spec(name) is None:
             continue
         errors = importlib.import_module(name)
         if isinstance(getattr(errors, "CATALOGUE", None), ErrorCatalogue):
