@@ -33,26 +33,27 @@ class Permutation:
         half_bits = ((size - 1).bit_length() + 1) // 2
         return cls(size, tuple(rng.getrandbits(32) for _ in range(_ROUNDS)), half_bits)
 
+    # Both directions read their fields into locals once: they run for every reference and feed day.
     def forward(self, value: int) -> int:
-        bits, mask = self.half_bits, (1 << self.half_bits) - 1
+        bits, mask, size, keys = self.half_bits, (1 << self.half_bits) - 1, self.size, self.keys
         while True:  # encrypt until the value lands inside the range (cycle walking)
             left, right = value >> bits, value & mask
-            for key in self.keys:  # the round function is inlined: this is a hot path
+            for key in keys:  # the round function is inlined, as a call per round costs more
                 mixed = ((right ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
                 left, right = right, left ^ ((mixed ^ (mixed >> 15)) & mask)
             value = (left << bits) | right
-            if value < self.size:
+            if value < size:
                 return value
 
     def inverse(self, value: int) -> int:
-        bits, mask = self.half_bits, (1 << self.half_bits) - 1
+        bits, mask, size, keys = self.half_bits, (1 << self.half_bits) - 1, self.size, self.keys[::-1]
         while True:  # decrypt, walking the cycle back the same way
             left, right = value >> bits, value & mask
-            for key in reversed(self.keys):
+            for key in keys:
                 mixed = ((left ^ key) * _ROUND_FACTOR) & 0xFFFFFFFF
                 left, right = right ^ ((mixed ^ (mixed >> 15)) & mask), left
             value = (left << bits) | right
-            if value < self.size:
+            if value < size:
                 return value
 
 

@@ -27,8 +27,9 @@ def derive_int(*parts: object, bits: int = 128) -> int:
 
 
 def rng_for(*parts: object) -> random.Random:
-    """The random stream named by the parts, e.g. `rng_for(seed, tenant, "company", 42)`."""
-    return random.Random(derive_int(*parts))
+    """The random stream named by the parts, e.g. `rng_for(seed, tenant, "company", 42)`: seeded
+    with the first 128 bits of their digest."""
+    return random.Random(int.from_bytes(digest(*parts)[:16], "big"))  # a world makes one per entity
 
 
 class Weighted:
