@@ -80,10 +80,14 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def email(first: str, last: str, domain: str) -> str:
-    """`first.last@domain` in lower case, accents dropped and other signs left out (José D'hondt ->
+def email_local_part(first: str, last: str) -> str:
+    """`first.last` in lower case, accents dropped and other signs left out (José D'hondt ->
     jose.dhondt)."""
-    return "".join(c for c in plain(f"{first}.{last}".lower()) if c.isalnum() or c == ".") + "@" + domain
+    return "".join(c for c in plain(f"{first}.{last}".lower()) if c.isalnum() or c == ".")
+
+
+def email(first: str, last: str, domain: str) -> str:
+    return f"{email_local_part(first, last)}@{domain}"
 
 
 def domain(name: str, tld: str = "be") -> str:

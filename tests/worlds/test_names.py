@@ -8,7 +8,7 @@ import sys
 import pytest
 from stdnum.nl import postcode
 
-from sandbox.worlds.names import FEMALE, MALE, address, domain, email, name_pool, plain
+from sandbox.worlds.names import FEMALE, MALE, address, domain, email, email_local_part, name_pool, plain
 from tests.conftest import ROOT
 
 
@@ -48,6 +48,7 @@ def test_email_addresses_have_no_accents_or_signs():
     assert email("José", "D'hondt", "telenet.be") == "jose.dhondt@telenet.be"
     assert email("Zoë", "Van den Broeck", "school.be") == "zoe.vandenbroeck@school.be"
     assert plain("Stéphane Müller") == "Stephane Muller"
+    assert email_local_part("Anne-Sophie", "Dupont (VZW)") == "annesophie.dupontvzw"
 
 
 def test_domains_are_made_of_the_words_of_a_name():

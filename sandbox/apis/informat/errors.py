@@ -4,8 +4,9 @@ Public clients read the entries of 400 and 405 answers as PascalCase `Code`/`Mes
 others as camelCase, so every entry carries both casings and every client finds its keys.
 Codes are Informat's families: `BR…` a business rule (400), `DNF…` data not found (404),
 `MNA…` a method not allowed on a preregistration in its state (405). Public sources show only a
-few real codes (`BR001A`, `BR035B`, `BR041B`, `DNF001`, `MNA001`-`MNA005`); the others are the
-sandbox's, numbered by part: 00x-04x students, 01x-02x staff, 09x school bills.
+few real codes (`BR001A`, `BR035B`, `BR041B`, `DNF001`, `MNA001`-`MNA005`); the sandbox's own keep
+that pattern and are numbered by part: `DNF00x` students, `DNF01x` institutes, `DNF02x` staff,
+`BR09x` and `DNF09x` school bills.
 """
 
 from __future__ import annotations
