@@ -6,6 +6,7 @@ into that API's own error body (NBB's problem+json, Informat's `{message, errors
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -91,3 +92,40 @@ def problem_json(problem: Problem) -> Response:
         media_type="application/problem+json",
         headers=problem.headers,
     )
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    status: int
+    meaning: str
+    where: str = ""  # the operations or part of the family that answer it, when not all of them
+
+
+class ErrorCatalogue:
+    """The codes of one API family, in the order they are added; a code is added once. Each
+    API lists its catalogue in `apis/<api>/errors.py` as `CATALOGUE`."""
+
+    def __init__(self, family: str, title: str, note: str = ""):
+        self.family, self.title, self.note = family, title, note
+        self._codes: dict[str, ErrorCode] = {}
+
+    def add(self, code: str, status: int, meaning: str, where: str = "") -> ErrorCode:
+        if code in self._codes:
+            raise ValueError(f"{self.family}: code {code} is already {self._codes[code].meaning!r}")
+        entry = self._codes[code] = ErrorCode(code, status, meaning, where)
+        return entry
+
+    def __iter__(self) -> Iterator[ErrorCode]:
+        return iter(self._codes.values())
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._codes
+
+    def markdown(self) -> str:
+        lines = [f"### {self.title}", ""]
+        if self.note:
+            lines += [self.note, ""]
+        lines += ["| Code | Status | Where | Meaning |", "|---|---|---|---|"]
+        lines += [f"| `{e.code}` | {e.status} | {e.where or 'all'} | {e.meaning} |" for e in self]
+        return "\n".join(lines)

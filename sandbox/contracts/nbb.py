@@ -6,17 +6,16 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sandbox.contracts.exchanges import Entry, listing
 from sandbox.contracts.registry import Context, Finding, Judgement, check, judged
-from sandbox.runtime.timerules import archive_window, local_today
+from sandbox.runtime.timerules import archive_window
+from sandbox.worlds.calendar import BRUSSELS, local_day
 
 API = "nbb-cbso"
 KEY_HEADER = "NBB-CBSO-Subscription-Key"
 PRODUCTS = ("authentic", "extracts", "authentic-archive", "improved", "improved-archive")
-# The same facts as the NBB handlers' (a test pins them), without importing the NBB world here.
-BRUSSELS = ZoneInfo("Europe/Brussels")
+# The same fact as the NBB handlers' (a test pins it), without importing the NBB world here.
 ARCHIVE_YEARS = 3
 DAILY_OPERATIONS = frozenset(
     {
@@ -148,7 +147,7 @@ def _requested_day(entry: Entry) -> date | None:
 
 
 def _day_problem(entry: Entry, day: date) -> str | None:
-    today = local_today(entry.clock, BRUSSELS)
+    today = local_day(entry.clock, BRUSSELS)
     if day == today:
         return (
             f"asked for today, {day} (Europe/Brussels, sandbox clock): a day's batch appears at "

@@ -1,16 +1,13 @@
-"""Time rules the emulated services share: local days, publication delays, archive windows.
+"""Time rules the emulated services share: publication delays and archive windows.
 
-Every function takes the instant from the sandbox clock; none reads the real time.
+Every function takes the instant from the sandbox clock; none reads the real time. Local days are
+`sandbox.worlds.calendar.local_day`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-
-def local_today(now: datetime, zone: ZoneInfo) -> date:
-    return now.astimezone(zone).date()
 
 
 def published_at(day: date, zone: ZoneInfo, *, days_after: int = 1, hour: int = 0) -> datetime:

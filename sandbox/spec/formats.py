@@ -5,7 +5,6 @@ Identifier formats use python-stdnum, so check digits are judged by a well-kept 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -16,51 +15,29 @@ from stdnum import iban
 from stdnum.be import nn as be_nn
 from stdnum.be import vat as be_vat
 
-_DIGITS10 = re.compile(r"[01]\d{9}")
+from sandbox.worlds.identities import (
+    be_iban,
+    be_vat_number,
+    enterprise_number,
+    is_enterprise_number,
+    national_number,
+)
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def is_enterprise_number(value: str) -> bool:
-    """A Belgian enterprise (KBO/BCE) number as the services take it: 10 digits, mod-97 check."""
-    return bool(_DIGITS10.fullmatch(value)) and _valid_check_digits(value)
-
-
-# a request's number is judged twice (its parameter, then the world), and clients repeat numbers
-@functools.lru_cache(maxsize=4096)
-def _valid_check_digits(digits: str) -> bool:
-    return be_vat.is_valid(digits)
-
-
-def make_enterprise_number(n: int) -> str:
-    """The n-th valid enterprise number (n taken modulo the 20 million there are)."""
-    base = n % 20_000_000
-    return f"{base:08d}{97 - base % 97:02d}"
-
-
-def make_be_iban(n: int) -> str:
-    """A valid Belgian IBAN: bank code, account and national check digits, then the IBAN check."""
-    bban = n % 10**10
-    national = bban % 97 or 97
-    account = f"{bban:010d}{national:02d}"
-    return "BE" + iban.calc_check_digits("BE00" + account) + account
-
-
-def make_national_number(n: int) -> str:
-    """A valid Belgian national register number for a birth date in the 1970s-1990s."""
-    day = 1 + n % 28
-    month = 1 + (n // 28) % 12
-    year = 70 + (n // 336) % 30
-    serial = 1 + (n // 10_080) % 997
-    body = f"{year:02d}{month:02d}{day:02d}{serial:03d}"
-    return body + f"{97 - int(body) % 97:02d}"
+def _national_number_of(n: int) -> str:
+    """The n-th of a spread of national register numbers of people born 1970-1999."""
+    born = date(1970 + (n // 336) % 30, 1 + (n // 28) % 12, 1 + n % 28)
+    return national_number(born, 1 + (n // 10_080) % 997)
 
 
 # formats whose valid values a test generator cannot guess: n -> a valid value
 FORMAT_BUILDERS: dict[str, Callable[[int], str]] = {
-    "be-enterprise-number": make_enterprise_number,
-    "be-vat": lambda n: "BE" + make_enterprise_number(n),
-    "be-national-number": make_national_number,
-    "iban": make_be_iban,
+    "be-enterprise-number": enterprise_number,
+    "be-vat": lambda n: be_vat_number(enterprise_number(n)),
+    "be-national-number": _national_number_of,
+    "iban": be_iban,
 }
 
 

@@ -6,7 +6,6 @@ locales, chosen by property name and format, so generated data reads like real d
 
 from __future__ import annotations
 
-import hashlib
 import random
 import uuid
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox.documents import pdf
 from sandbox.documents.zips import zip_bytes
-from sandbox.spec.formats import FORMAT_BUILDERS, make_be_iban
+from sandbox.spec.formats import FORMAT_BUILDERS
 from sandbox.spec.loader import SpecDocument
 from sandbox.spec.operations import Operation, is_json_media_type
+from sandbox.worlds.identities import be_iban
+from sandbox.worlds.rng import derive_int
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -31,10 +32,6 @@ def _faker() -> Faker:
     from faker import Faker  # imported on first use, as only operations without a handler need it
 
     return Faker(["nl_BE", "fr_BE"])
-
-
-def seed_int(*parts: object) -> int:
-    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
 
 
 class SchemaGenerator:
@@ -125,7 +122,7 @@ class SchemaGenerator:
         lowered = name.lower()
         by_name = [
             ("email", fake.email),
-            ("iban", lambda: make_be_iban(rng.getrandbits(40))),
+            ("iban", lambda: be_iban(rng.getrandbits(40))),
             ("firstname", fake.first_name),
             ("lastname", fake.last_name),
             ("company", fake.company),
@@ -193,5 +190,7 @@ def generate_response(
         return Generated(status)
     schema = spec.schemas.get(media_type)
     if schema is not None and is_json_media_type(media_type):
-        return Generated(status, SchemaGenerator(doc, seed_int(seed, op.operation_id, path)).value(schema))
+        return Generated(
+            status, SchemaGenerator(doc, derive_int(seed, op.operation_id, path, bits=64)).value(schema)
+        )
     return Generated(status, _binary(media_type, op), media_type)

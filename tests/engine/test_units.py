@@ -9,10 +9,11 @@ import pytest
 
 from sandbox.documents.zips import zip_bytes
 from sandbox.runtime.clock import Clock, parse_instant
-from sandbox.runtime.timerules import archive_window, local_today, published_at, years_before
+from sandbox.runtime.timerules import archive_window, published_at, years_before
 from sandbox.spec.formats import FORMATS, is_enterprise_number
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.validate import StringValidator, coerce, violations, with_fast_path
+from sandbox.worlds.calendar import local_day
 
 OFFERED = ["application/x.jsonxbrl", "application/x.xbrl", "application/pdf"]
 
@@ -77,7 +78,7 @@ def test_instant_without_offset_is_utc():
 def test_time_rules_in_brussels():
     brussels = ZoneInfo("Europe/Brussels")
     late_evening_utc = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # already 1 July in Brussels
-    assert local_today(late_evening_utc, brussels) == date(2026, 7, 1)
+    assert local_day(late_evening_utc, brussels) == date(2026, 7, 1)
     assert published_at(date(2026, 1, 5), brussels, hour=5) == datetime(2026, 1, 6, 4, 0, tzinfo=UTC)
     assert years_before(date(2024, 2, 29), 3) == date(2021, 2, 28)
     assert archive_window(date(2026, 11, 17), 3) == (date(2023, 11, 17), date(2026, 11, 16))

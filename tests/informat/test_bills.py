@@ -135,13 +135,13 @@ def test_a_pdf_is_gone_after_one_year(client, auth):
     for url in (job_url, job_url + "/pdf"):
         gone = client.get(url, headers=auth)
         assert gone.status_code == 410
-        assert error_codes(gone) == ["DNF023"]
+        assert error_codes(gone) == ["DNF093"]
         assert "maximaal een jaar" in gone.json()["message"]
 
 
 def test_an_unknown_job_is_not_found(client, auth):
     answer = client.get(f"{BILLS}/1/pdf-jobs/{'0' * 24}", headers=auth)
-    assert (answer.status_code, error_codes(answer)) == (404, ["DNF022"])
+    assert (answer.status_code, error_codes(answer)) == (404, ["DNF092"])
 
 
 def test_a_group_not_logged_in_this_school_year_is_refused_until_someone_logs_in(client, auth):
@@ -183,7 +183,7 @@ def test_unknown_groups_and_bills_are_not_found(client, auth):
     unknown = client.get(f"{BILLS}/1/bills", params={"accessGroup": "Nergens"}, headers=bearer(client))
     assert unknown.status_code in (403, 404)
     missing = client.get(f"{BILLS}/1/bills/3f2504e0-4f89-11d3-9a0c-0305e82c3301", headers=auth)
-    assert (missing.status_code, error_codes(missing)) == (404, ["DNF021"])
+    assert (missing.status_code, error_codes(missing)) == (404, ["DNF091"])
 
 
 @pytest.mark.parametrize(
@@ -250,7 +250,7 @@ def test_the_same_reference_twice_and_more_than_is_open_are_refused(client, auth
 def test_a_payment_on_an_unknown_bill_is_refused(client, auth):
     unknown = {"billId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}
     answer = pay(client, auth, unknown)
-    assert (answer.status_code, error_codes(answer)) == (404, ["DNF021"])
+    assert (answer.status_code, error_codes(answer)) == (404, ["DNF091"])
 
 
 def test_payments_stay_within_their_tenant(client, auth):

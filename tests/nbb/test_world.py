@@ -23,17 +23,11 @@ from sandbox.apis.nbb_cbso.documents import (
     pdf_document,
     xbrl_document,
 )
-from sandbox.apis.nbb_cbso.world import (
-    BEF_PER_EUR,
-    Improvement,
-    NbbWorld,
-    camel_case,
-    enterprise_number,
-    improved_figures,
-    improved_reference_record,
-    is_valid_enterprise_number,
-    reference_record,
-)
+from sandbox.apis.nbb_cbso.entities import BEF_PER_EUR, Improvement
+from sandbox.apis.nbb_cbso.figures import improved_figures
+from sandbox.apis.nbb_cbso.views import camel_case, improved_reference_record, reference_record
+from sandbox.apis.nbb_cbso.world import NbbWorld
+from sandbox.worlds.identities import enterprise_number, is_enterprise_number
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = yaml.safe_load((ROOT / "fixtures" / "nbb-cbso.yaml").read_text(encoding="utf-8"))
@@ -69,10 +63,8 @@ def rubric_values(document: dict) -> dict[str, dict[str, Decimal]]:
 
 
 def test_enterprise_numbers_follow_the_mod_97_rule():
-    assert is_valid_enterprise_number("0403019261")
-    assert (
-        is_valid_enterprise_number(enterprise_number(1234567)) and enterprise_number(1234567) == "0123456749"
-    )
+    assert is_enterprise_number("0403019261")
+    assert is_enterprise_number(enterprise_number(1234567)) and enterprise_number(1234567) == "0123456749"
     for wrong in (
         "0403019262",
         "BE0403019261",
@@ -82,7 +74,7 @@ def test_enterprise_numbers_follow_the_mod_97_rule():
         "０４０３０１９２６１",
         "",
     ):
-        assert not is_valid_enterprise_number(wrong), wrong
+        assert not is_enterprise_number(wrong), wrong
 
 
 def test_every_valid_number_is_a_company_and_invalid_ones_are_refused(world):
@@ -335,7 +327,7 @@ def test_jsonxbrl_document_has_the_bank_shape(world):
     )
     assert document["ParticipatingInterests"] and document["Shareholders"]["EntityShareHolders"]
     for interest in document["ParticipatingInterests"]:
-        assert is_valid_enterprise_number(interest["Entity"]["Identifier"])
+        assert is_enterprise_number(interest["Entity"]["Identifier"])
     assert "EnterpriseNumber" not in document and "ModelType" not in document
 
 
@@ -433,7 +425,7 @@ def test_improved_reference_record_points_to_the_improved_document(world):
 def test_magic_numbers_are_valid_and_described():
     assert len(MAGIC) == 5
     for number, item in MAGIC.items():
-        assert is_valid_enterprise_number(number) and item["description"].strip()
+        assert is_enterprise_number(number) and item["description"].strip()
 
 
 def test_magic_company_without_filings(world):

@@ -17,15 +17,23 @@ from sandbox.apis.informat.common import (
     today,
     world,
 )
-from sandbox.apis.informat.errors import informat_error, render_error
-from sandbox.apis.informat.world import (
-    AccessGroup,
-    Bill,
-    InformatWorld,
-    local_day,
-    school_year_label,
-    school_year_of,
+from sandbox.apis.informat.errors import (
+    ACCESS_GROUP_INACTIVE,
+    ACCESS_GROUP_NOT_FOUND,
+    AMOUNT_OVER_BALANCE,
+    BILL_NOT_FOUND,
+    DUPLICATE_PAYMENT,
+    JOURNAL_NOT_USABLE,
+    NO_ACTIVE_USER,
+    NO_EXTERN_JOURNAL,
+    PAYMENT_DATE_NOT_PAST,
+    PDF_EXPIRED,
+    PDF_JOB_NOT_FOUND,
+    PDF_NOT_READY,
+    informat_error,
+    render_error,
 )
+from sandbox.apis.informat.world import AccessGroup, Bill, InformatWorld
 from sandbox.documents import pdf
 from sandbox.errors import ApiError
 from sandbox.runtime.context import Reply, RequestContext
@@ -33,6 +41,7 @@ from sandbox.runtime.jobs import EXPIRED, PENDING, Job
 from sandbox.runtime.package import ActionCall, ApiPackage
 from sandbox.runtime.state import TenantState
 from sandbox.runtime.tokens import require_scopes
+from sandbox.worlds.calendar import local_day, school_year_label, school_year_of
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 
@@ -91,7 +100,7 @@ def known_group(ctx: RequestContext, name: str) -> AccessGroup:
     group = world(ctx).groups.get(name)
     if group is None:
         raise informat_error(
-            404, "DNF020", f"Geen toegangsgroep gevonden met naam {name}.", field="accessGroup"
+            ACCESS_GROUP_NOT_FOUND, f"Geen toegangsgroep gevonden met naam {name}.", field="accessGroup"
         )
     return group
 
@@ -101,8 +110,7 @@ async def readable(ctx: RequestContext, group: AccessGroup, year: int) -> None:
     require_scopes(ctx.claims, [scope_of(group)])
     if not await group_state(ctx).active_in(group, year, ctx.now()):
         raise informat_error(
-            403,
-            "BR090A",
+            ACCESS_GROUP_INACTIVE,
             f"Toegangsgroep {group.name} is niet actief voor schooljaar {school_year_label(year)}: "
             "log aan het begin van het schooljaar in op deze toegangsgroep via iRekeningen.",
         )
@@ -167,7 +175,7 @@ async def readable_bill(ctx: RequestContext) -> Bill:
     bill = world(ctx).bill(ctx.params["billId"])
     if bill is None or bill.issued > today(ctx):
         raise informat_error(
-            404, "DNF021", f"Geen rekening gevonden voor ID {ctx.params['billId']}.", field="billId"
+            BILL_NOT_FOUND, f"Geen rekening gevonden voor ID {ctx.params['billId']}.", field="billId"
         )
     await readable(ctx, bill.group, bill.year)
     return bill
@@ -264,12 +272,11 @@ async def known_job(ctx: RequestContext) -> tuple[Job, Bill]:
     job = await ctx.jobs.get(ctx.tenant, ctx.params["jobId"])
     bill = world(ctx).bill(job.subject) if job is not None and job.kind == PDF_JOB else None
     if job is None or bill is None:
-        raise informat_error(404, "DNF022", f"Geen PDF-opdracht gevonden voor ID {ctx.params['jobId']}.")
+        raise informat_error(PDF_JOB_NOT_FOUND, f"Geen PDF-opdracht gevonden voor ID {ctx.params['jobId']}.")
     require_scopes(ctx.claims, [scope_of(bill.group)])
     if job.state(ctx.now()) == EXPIRED:
         raise informat_error(
-            410,
-            "DNF023",
+            PDF_EXPIRED,
             f"De PDF van rekening {bill.number} is niet meer beschikbaar: Informat bewaart PDF's "
             f"maximaal een jaar (tot {job.expires_at}). Vraag een nieuwe PDF aan.",
         )
@@ -291,8 +298,7 @@ async def download_bill_pdf(ctx: RequestContext) -> Reply:
     now = ctx.now()
     if job.state(now) == PENDING:
         raise informat_error(
-            409,
-            "BR091A",
+            PDF_NOT_READY,
             "De PDF is nog niet klaar; vraag de opdracht opnieuw op na Retry-After seconden.",
             headers={"Retry-After": str(job.retry_after(now))},
         )
@@ -352,24 +358,21 @@ async def register_payment(ctx: RequestContext) -> dict:
     user = await state.payment_user(bill.group)
     if user is None:
         raise informat_error(
-            400,
-            "BR092A",
+            NO_ACTIVE_USER,
             f"Toegangsgroep {bill.group.name} heeft geen actieve gebruiker: koppel minstens een actieve, "
             "geldige gebruiker aan de toegangsgroep; de eerste actieve gebruiker registreert de betalingen.",
         )
     journals = await state.journals(bill.group)
     if not any(j in PAYMENT_JOURNALS for j in journals):
         raise informat_error(
-            400,
-            "BR093A",
+            NO_EXTERN_JOURNAL,
             'Er bestaat geen financieel dagboek "Extern" of "Extern_Dubieus" in het deelboek van de '
             "boekhouding; de helpdesk van Informat voorziet het.",
         )
     if body["journal"] not in PAYMENT_JOURNALS or body["journal"] not in journals:
         usable = ", ".join(j for j in journals if j in PAYMENT_JOURNALS)
         raise informat_error(
-            400,
-            "BR094A",
+            JOURNAL_NOT_USABLE,
             f"Dagboek {body['journal']} kan niet gebruikt worden; wel: {usable}.",
             field="journal",
         )
@@ -378,17 +381,17 @@ async def register_payment(ctx: RequestContext) -> dict:
     open_cents = bill.total_cents - paid_cents(payments)
     if cents > open_cents:
         raise informat_error(
-            400,
-            "BR095A",
+            AMOUNT_OVER_BALANCE,
             f"Het bedrag {money(cents)} is meer dan het openstaande saldo {money(open_cents)}.",
             field="amount",
         )
     if date.fromisoformat(body["date"]) > today(ctx):
-        raise informat_error(400, "BR096A", "De betaaldatum mag niet in de toekomst liggen.", field="date")
+        raise informat_error(
+            PAYMENT_DATE_NOT_PAST, "De betaaldatum mag niet in de toekomst liggen.", field="date"
+        )
     if not await ctx.state.add("payment-reference", bill.id, body["reference"], value=1):
         raise informat_error(
-            400,
-            "BR097A",
+            DUPLICATE_PAYMENT,
             f"Er is al een betaling met referentie {body['reference']} geregistreerd op deze rekening.",
             field="reference",
         )

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sandbox.apis.informat.errors import informat_error
-from sandbox.apis.informat.world import (
-    InformatWorld,
-    Institute,
-    local_day,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
+from sandbox.apis.informat.errors import (
+    INSTITUTE_NOT_FOUND,
+    SCHOOL_YEAR_FORM,
+    SCHOOL_YEAR_RANGE,
+    informat_error,
 )
+from sandbox.apis.informat.world import InformatWorld, Institute
 from sandbox.runtime.context import RequestContext
+from sandbox.worlds.calendar import local_day, school_year_bounds, school_year_label, school_year_of
 
 FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 1990, 2099  # the years the sandbox's schools have data for
 
@@ -31,7 +30,7 @@ def institute(ctx: RequestContext) -> Institute:
     number = ctx.params["InstituteNo"]
     found = world(ctx).institutes.get(number)
     if found is None:
-        raise informat_error(404, "DNF010", f"Geen instelling gevonden met instellingsnummer {number}.")
+        raise informat_error(INSTITUTE_NOT_FOUND, f"Geen instelling gevonden met instellingsnummer {number}.")
     return found
 
 
@@ -40,15 +39,13 @@ def parse_school_year(text: str, field: str = "schoolYear") -> int:
     start = int(text[:4])
     if not FIRST_SCHOOL_YEAR <= start <= LAST_SCHOOL_YEAR:
         raise informat_error(
-            400,
-            "BR036C",
+            SCHOOL_YEAR_RANGE,
             f"Het schooljaar {text} valt buiten {FIRST_SCHOOL_YEAR}-{LAST_SCHOOL_YEAR}.",
             field=field,
         )
     if len(text) > 4 and text[5:] != f"{(start + 1) % 100:02d}":
         raise informat_error(
-            400,
-            "BR036A",
+            SCHOOL_YEAR_FORM,
             f"Het schooljaar {text} bestaat niet: na {start} volgt {school_year_label(start)}.",
             field=field,
         )

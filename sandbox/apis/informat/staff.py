@@ -7,7 +7,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sandbox.apis.informat.common import institute, school_year, today, world
-from sandbox.apis.informat.errors import informat_error, render_error
+from sandbox.apis.informat.errors import (
+    DOCUMENT_NOT_FOUND,
+    EMPLOYEE_NOT_FOUND,
+    EMPLOYEE_PHOTO_NOT_FOUND,
+    STRUCTURE_FORM,
+    STRUCTURE_NOT_SUPPORTED,
+    informat_error,
+    render_error,
+)
 from sandbox.apis.informat.staff_roster import (
     STAFF_GROUPS,
     Assignment,
@@ -18,10 +26,11 @@ from sandbox.apis.informat.staff_roster import (
     StaffRoster,
     roster,
 )
-from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64, school_year_label
+from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64
 from sandbox.documents import pdf
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ApiPackage
+from sandbox.worlds.calendar import school_year_label
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 
@@ -40,18 +49,18 @@ def checked_structure(ctx: RequestContext, inst: Institute) -> None:
     if value is None:
         return
     if len(value) != 3:
-        raise informat_error(400, "BR005B", "Hoofdstructuur moet bestaan uit 3 karakters.", field="structure")
+        raise informat_error(
+            STRUCTURE_FORM, "Hoofdstructuur moet bestaan uit 3 karakters.", field="structure"
+        )
     if value not in STRUCTURES:
         raise informat_error(
-            400,
-            "BR013",
+            STRUCTURE_NOT_SUPPORTED,
             f"{INVALID_COMBINATION} Enkel de structuren 311 en 312 worden ondersteund.",
             field="structure",
         )
     if value != inst.structure:
         raise informat_error(
-            400,
-            "BR013",
+            STRUCTURE_NOT_SUPPORTED,
             f"{INVALID_COMBINATION} Instelling {inst.number} heeft geen structuur {value}.",
             field="structure",
         )
@@ -71,7 +80,7 @@ def known_employee(ctx: RequestContext) -> Employee:
     found = staff(ctx).employee(person_id, inst, today(ctx))
     if found is None:
         raise informat_error(
-            404, "DNF020", f"Geen personeelslid gevonden voor de PersonId {person_id}.", field="personId"
+            EMPLOYEE_NOT_FOUND, f"Geen personeelslid gevonden voor de PersonId {person_id}.", field="personId"
         )
     return found
 
@@ -335,7 +344,9 @@ def list_photos(ctx: RequestContext) -> list[dict]:
 def get_employee_photo(ctx: RequestContext) -> dict:
     e = known_employee(ctx)
     if not e.has_photo:
-        raise informat_error(404, "DNF021", f"Geen foto gevonden voor personeelslid {e.person_id}.")
+        raise informat_error(
+            EMPLOYEE_PHOTO_NOT_FOUND, f"Geen foto gevonden voor personeelslid {e.person_id}."
+        )
     return photo_view(staff(ctx), e)
 
 
@@ -372,8 +383,7 @@ def get_document_pdf(ctx: RequestContext) -> Reply:
     d = r.document(e, document_id, now)
     if d is None:
         raise informat_error(
-            404,
-            "DNF022",
+            DOCUMENT_NOT_FOUND,
             f"Geen document {document_id} gevonden voor personeelslid {e.person_id}.",
             field="documentId",
         )

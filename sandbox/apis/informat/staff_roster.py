@@ -18,30 +18,28 @@ import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from stdnum.be import iban as be_iban
+from stdnum.be import iban as stdnum_be_iban
 
 from sandbox.apis.informat.world import (
     CITIES,
+    LOCALE,
     STREETS,
     Address,
     InformatWorld,
     Institute,
-    birth_date,
-    email,
-    first_name,
-    keyed_guid,
-    last_name,
-    local_day,
-    national_number,
     p_number,
-    parse_guid,
-    phone,
-    plain,
-    rng_for,
+)
+from sandbox.worlds.calendar import (
+    day_in_year,
+    local_day,
+    monday_after_weekend,
     school_year_bounds,
     school_year_of,
 )
-from sandbox.spec.formats import make_be_iban
+from sandbox.worlds.identities import be_iban, be_phone, person_national_number
+from sandbox.worlds.ids import keyed_guid, parse_keyed_guid
+from sandbox.worlds.names import domain, email, name_pool
+from sandbox.worlds.rng import rng_for
 
 FIRST_HOLDERS_FROM, FIRST_HOLDERS_UNTIL = 1976, 1991  # school years the first holders started in
 EARLY_LEAVE_PER_YEAR = 0.03
@@ -270,7 +268,7 @@ class StaffRoster:
         self._interims: dict[tuple[int, int], list[Employee]] = {}
 
     def _rng(self, key: str) -> random.Random:
-        return rng_for(f"{self.secret}:staff:{key}")
+        return rng_for(self.secret, "staff", key)
 
     # -- who works where and when
 
@@ -280,8 +278,8 @@ class StaffRoster:
         while not holders or holders[-1].ends < until:
             if holders:
                 starts = holders[-1].ends + timedelta(days=1)
-                if starts.weekday() >= 5 and (starts.month, starts.day) != (9, 1):
-                    starts += timedelta(days=7 - starts.weekday())
+                if (starts.month, starts.day) != (9, 1):
+                    starts = monday_after_weekend(starts)
             else:
                 rng = self._rng(f"post:{institute.index}:{post}")
                 starts = date(rng.randint(FIRST_HOLDERS_FROM, FIRST_HOLDERS_UNTIL), 9, 1)
@@ -296,9 +294,7 @@ class StaffRoster:
             found = self._interims[(institute.index, year)] = []
             for nth in range(max(1, round(institute.staff * INTERIMS_PER_POST))):
                 rng = self._rng(f"interim:{institute.index}:{year}:{nth}")
-                starts = date(year, 9, 8) + timedelta(days=rng.randrange(266))
-                if starts.weekday() >= 5:
-                    starts += timedelta(days=7 - starts.weekday())
+                starts = monday_after_weekend(date(year, 9, 8) + timedelta(days=rng.randrange(266)))
                 ends = min(starts + timedelta(days=rng.randint(14, 90)), date(year + 1, 6, 30))
                 function = function_of(institute, len(PRIMARY if institute.primary else SECONDARY) + nth)
                 found.append(self._person(institute, INTERIM_POSTS + nth, year, function, starts, ends))
@@ -327,7 +323,7 @@ class StaffRoster:
 
     def employee(self, person_id: str, institute: Institute, today: date) -> Employee | None:
         """The employee with this personId at this institute, if it has started there by today."""
-        parts = parse_guid(self.secret, "employee", person_id)
+        parts = parse_keyed_guid(self.secret, "employee", person_id)
         if parts is None or parts[0] != institute.index:
             return None
         _, post, holder = parts
@@ -364,9 +360,10 @@ class StaffRoster:
             (35, 50) if function in (DIRECTOR, SECONDARY[1]) else (22, 35) if interim_until else (22, 49)
         )
         age = low + round(rng.betavariate(1.3, 3.5) * (high - low))
-        born = birth_date(rng, starts.year - age - 1)  # so at least `age` on the first day
-        naam, voornaam = last_name(rng), first_name(rng, sex)
-        other_names = first_name(rng, sex) if rng.random() < 0.35 else None
+        born = day_in_year(rng, starts.year - age - 1)  # so at least `age` on the first day
+        names = name_pool(LOCALE)
+        naam, voornaam = names.last_name(rng), names.first_name(rng, sex)
+        other_names = names.first_name(rng, sex) if rng.random() < 0.35 else None
         if rng.random() < 0.9:
             nationality, birthplace = BELGIUM, rng.choice(CITIES)[1]
         else:
@@ -396,8 +393,8 @@ class StaffRoster:
             died = _between(rng, career_starts, starts) if civil_status == 3 else None
             partner = Partner(
                 key=f"{holder}:partner",
-                naam=last_name(rng),
-                voornaam=first_name(rng, partner_sex),
+                naam=names.last_name(rng),
+                voornaam=names.first_name(rng, partner_sex),
                 born=partner_born,
                 nationality=BELGIUM,
                 died=died,
@@ -411,14 +408,14 @@ class StaffRoster:
                     Child(
                         key=f"{holder}:child:{nth}",
                         naam=naam if sex == 1 or partner is None else partner.naam,
-                        voornaam=first_name(rng, child_sex),
+                        voornaam=names.first_name(rng, child_sex),
                         sex=child_sex,
-                        born=birth_date(rng, born.year + rng.randint(25, 40)),
+                        born=day_in_year(rng, born.year + rng.randint(25, 40)),
                     )
                 )
         children.sort(key=lambda c: c.born)
         bank_account = rng.choice(BANKS) * 10**7 + rng.randrange(10**7)
-        iban = make_be_iban(bank_account)
+        iban = be_iban(bank_account)
         address = Address(
             rng.choice(STREETS),
             str(rng.randrange(1, 180)),
@@ -441,16 +438,16 @@ class StaffRoster:
             birthplace=birthplace,
             birth_country=nationality,
             nationality=nationality,
-            rijksregisternr=national_number(born, sex, rng.randrange(1000)),
+            rijksregisternr=person_national_number(rng, born, sex),
             stamnr=str(rng.randrange(10**10, 10**11)),
             iban=iban,
-            bic=be_iban.to_bic(iban),
+            bic=stdnum_be_iban.to_bic(iban),
             address=address,
-            mobile=phone(rng, True),
+            mobile=be_phone(rng, True),
             private_email=email(
                 voornaam, naam, rng.choice(("telenet.be", "gmail.com", "proximus.be", "outlook.com"))
             ),
-            work_email=email(voornaam, naam, school_domain(institute)),
+            work_email=email(voornaam, naam, domain(institute.name)),
             starts=starts,
             ends=ends,
             retires=retires,
@@ -658,11 +655,6 @@ def _between(rng: random.Random, first: date, last: date) -> date:
     """A 1 September between two days (the first when none lies between them)."""
     years = [y for y in range(first.year, last.year + 1) if first <= date(y, 9, 1) <= last]
     return date(rng.choice(years), 9, 1) if years else first
-
-
-def school_domain(institute: Institute) -> str:
-    words = plain(institute.name.lower()).split()
-    return "-".join("".join(c for c in word if c.isalnum() or c == "-") for word in words) + ".be"
 
 
 _rosters: weakref.WeakKeyDictionary[InformatWorld, StaffRoster] = weakref.WeakKeyDictionary()

@@ -17,7 +17,28 @@ from sandbox.apis.informat.common import (
     today,
     world,
 )
-from sandbox.apis.informat.errors import informat_error, render_error
+from sandbox.apis.informat.errors import (
+    ACCEPTED_NOT_CHANGEABLE,
+    ACCEPTED_NOT_DELETABLE,
+    BIRTH_DATE_NOT_PAST,
+    INSTITUTE_MISMATCH,
+    INSZ_BIRTH_DATE,
+    INSZ_SEX,
+    PREREGISTRATION_DATE,
+    PREREGISTRATION_NOT_FOUND,
+    PREREGISTRATION_YEAR,
+    REFUSED_NOT_CHANGEABLE,
+    REFUSED_NOT_DELETABLE,
+    START_DATE_OUTSIDE_YEAR,
+    STUDENT_NOT_FOUND,
+    STUDENT_PHOTO_NOT_FOUND,
+    UNKNOWN_ADMINISTRATIVE_GROUP,
+    UNKNOWN_LOCATION,
+    UNKNOWN_STRUCTURE,
+    informat_error,
+    render_error,
+    violation,
+)
 from sandbox.apis.informat.world import (
     GRADES,
     Address,
@@ -25,16 +46,14 @@ from sandbox.apis.informat.world import (
     Institute,
     Relation,
     Student,
-    keyed_guid,
     p_number,
     photo_base64,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
 )
-from sandbox.errors import ApiError, Violation
+from sandbox.errors import ApiError, ErrorCode, Violation
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.package import ActionCall, ApiPackage
+from sandbox.worlds.calendar import school_year_bounds, school_year_label, school_year_of
+from sandbox.worlds.ids import keyed_guid
 
 package = ApiPackage(render_error=render_error, create_world=InformatWorld)
 
@@ -340,7 +359,9 @@ async def find_student(ctx: RequestContext, inst: Institute) -> tuple[dict, Stud
         if record["status"] == ACCEPTED and record["studentId"] == persoon_id:
             registration = pushed_registration(record, inst)
             return pushed_student(record, registration["inschrijvingsId"]), None, year
-    raise informat_error(404, "DNF002", f"Geen leerling gevonden voor ID {persoon_id}.", field="persoonId")
+    raise informat_error(
+        STUDENT_NOT_FOUND, f"Geen leerling gevonden voor ID {persoon_id}.", field="persoonId"
+    )
 
 
 @package.handler("getStudent")
@@ -353,7 +374,9 @@ async def get_student(ctx: RequestContext) -> dict:
 async def get_student_photo(ctx: RequestContext) -> dict:
     view, student, _ = await find_student(ctx, institute(ctx))
     if student is None:
-        raise informat_error(404, "DNF003", f"Geen foto gevonden voor leerling {view['persoonId']}.")
+        raise informat_error(
+            STUDENT_PHOTO_NOT_FOUND, f"Geen foto gevonden voor leerling {view['persoonId']}."
+        )
     w = world(ctx)
     return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{w.secret}:foto:{student.persoon_id}")),
@@ -389,13 +412,13 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
     """Informat's business rules on a pushed preregistration; every broken one is reported."""
     found: list[Violation] = []
 
-    def broken(field: str, code: str, message: str) -> None:
-        found.append(Violation(field, code, message))
+    def broken(field: str, code: ErrorCode, message: str) -> None:
+        found.append(violation(field, code, message))
 
     if body["institute"] != inst.number:
         broken(
             "institute",
-            "BR035C",
+            INSTITUTE_MISMATCH,
             f"Het instellingsnummer {body['institute']} verschilt van de header InstituteNo.",
         )
     year = parse_school_year(body["schoolyear"], "schoolyear")
@@ -403,46 +426,50 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
     if year not in (current, current + 1):
         broken(
             "schoolyear",
-            "BR036B",
+            PREREGISTRATION_YEAR,
             f"Voorinschrijven kan enkel voor {school_year_label(current)} "
             f"of {school_year_label(current + 1)}.",
         )
     if body["structure"] != inst.structure:
         broken(
-            "structure", "BR038A", f"Structuur {body['structure']} bestaat niet in instelling {inst.number}."
+            "structure",
+            UNKNOWN_STRUCTURE,
+            f"Structuur {body['structure']} bestaat niet in instelling {inst.number}.",
         )
     if body["locationId"] != LOCATION_ID:
         broken(
             "locationId",
-            "BR039A",
+            UNKNOWN_LOCATION,
             f"Vestiging {body['locationId']} bestaat niet in instelling {inst.number}.",
         )
     valid_groups = [admgrp(inst, leerjaar) for leerjaar in range(1, GRADES + 1)]
     if body["admgrpId"] not in valid_groups:
         broken(
             "admgrpId",
-            "BR042A",
+            UNKNOWN_ADMINISTRATIVE_GROUP,
             f"Administratieve groep {body['admgrpId']} bestaat niet; geldig: {', '.join(valid_groups)}.",
         )
     born = date.fromisoformat(body["dateOfBirth"])
     if born >= today(ctx):
-        broken("dateOfBirth", "BR044A", "De geboortedatum moet in het verleden liggen.")
+        broken("dateOfBirth", BIRTH_DATE_NOT_PAST, "De geboortedatum moet in het verleden liggen.")
     if body.get("insz"):
         if nn.get_birth_date(body["insz"]) not in (born, None):
-            broken("insz", "BR043A", "Het rijksregisternummer past niet bij de geboortedatum.")
+            broken("insz", INSZ_BIRTH_DATE, "Het rijksregisternummer past niet bij de geboortedatum.")
         if nn.get_gender(body["insz"]) != ("M" if body["sex"] == 1 else "F"):
-            broken("insz", "BR043B", "Het rijksregisternummer past niet bij het geslacht.")
+            broken("insz", INSZ_SEX, "Het rijksregisternummer past niet bij het geslacht.")
     starts = date.fromisoformat(body["startDate"])
     first, last = school_year_bounds(year)
     if not first <= starts <= last:
         broken(
             "startDate",
-            "BR041B",
+            START_DATE_OUTSIDE_YEAR,
             f"De startdatum {starts} ligt buiten het schooljaar {school_year_label(year)}.",
         )
     if date.fromisoformat(body["preRegistrationDate"]) >= starts:
         broken(
-            "preRegistrationDate", "BR040A", "De datum van voorinschrijving moet voor de startdatum liggen."
+            "preRegistrationDate",
+            PREREGISTRATION_DATE,
+            "De datum van voorinschrijving moet voor de startdatum liggen.",
         )
     if found:
         raise ApiError(400, detail="De voorinschrijving is ongeldig.", violations=found)
@@ -453,7 +480,9 @@ async def stored_preregistration(ctx: RequestContext, inst: Institute) -> dict:
     record = await ctx.state.get("prereg", inst.number, prereg_id)
     if record is None:
         raise informat_error(
-            404, "DNF001", f"Geen inschrijving gevonden voor ID {prereg_id}.", field="preRegistrationId"
+            PREREGISTRATION_NOT_FOUND,
+            f"Geen inschrijving gevonden voor ID {prereg_id}.",
+            field="preRegistrationId",
         )
     return record
 
@@ -465,9 +494,9 @@ async def save_preregistration(ctx: RequestContext) -> dict:
     key = ("prereg", inst.number, body["preRegistrationId"])
     record = await ctx.state.get(*key)
     if record is not None and record["status"] != OPEN:
-        code = "MNA001" if record["status"] == ACCEPTED else "MNA002"
+        code = ACCEPTED_NOT_CHANGEABLE if record["status"] == ACCEPTED else REFUSED_NOT_CHANGEABLE
         raise informat_error(
-            405, code, f"De voorinschrijving is al {record['status']} en kan niet meer gewijzigd worden."
+            code, f"De voorinschrijving is al {record['status']} en kan niet meer gewijzigd worden."
         )
     record = {
         "body": body,
@@ -491,9 +520,9 @@ async def delete_preregistration(ctx: RequestContext) -> dict:
     inst = institute(ctx)
     record = await stored_preregistration(ctx, inst)
     if record["status"] != OPEN:
-        code = "MNA003" if record["status"] == ACCEPTED else "MNA004"
+        code = ACCEPTED_NOT_DELETABLE if record["status"] == ACCEPTED else REFUSED_NOT_DELETABLE
         raise informat_error(
-            405, code, f"De voorinschrijving is al {record['status']} en kan niet meer verwijderd worden."
+            code, f"De voorinschrijving is al {record['status']} en kan niet meer verwijderd worden."
         )
     await ctx.state.delete("prereg", inst.number, ctx.params["preRegistrationId"])
     return {"preRegistrationId": ctx.params["preRegistrationId"], "deleted": True}

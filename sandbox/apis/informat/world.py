@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
-import importlib
 import io
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from sandbox.worlds.calendar import day_in_year, monday_after_weekend
+from sandbox.worlds.identities import be_phone, person_national_number
+from sandbox.worlds.ids import keyed_guid, parse_keyed_guid
+from sandbox.worlds.names import email, name_pool
+from sandbox.worlds.rng import derive_int, rng_for
+
+LOCALE = "nl_BE"  # Flemish schools: Flemish names
 GRADES = 6  # leerjaren in both primary (lager) and secondary (secundair) school
 ENTRY_AGE = {"211": 6, "311": 12}  # age on 1 September of the first leerjaar
 CLASS_LETTERS = "ABCDEFGH"
@@ -39,101 +41,9 @@ PARENT_TYPES = (("Moeder", 2), ("Vader", 1), ("Plusmoeder", 2), ("Plusvader", 1)
 PROFESSIONS = ("Bediende", "Verpleegkundige", "Leerkracht", "Zelfstandige", "Arbeider", "Ambtenaar")
 
 
-# -- school years ------------------------------------------------------------------------------------
-def school_year_of(day: date) -> int:
-    """The year in which the school year holding `day` started (it starts on 1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def school_year_label(start: int) -> str:
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def school_year_bounds(start: int) -> tuple[date, date]:
-    return date(start, 9, 1), date(start + 1, 8, 31)
-
-
-def local_day(now: datetime) -> date:
-    return now.astimezone(BRUSSELS).date()
-
-
-# -- randomness and identifiers ---------------------------------------------------------------------
-def _digest(key: str) -> bytes:
-    return hashlib.sha256(key.encode()).digest()
-
-
-def rng_for(key: str) -> random.Random:
-    return random.Random(int.from_bytes(_digest(key)[:16], "big"))
-
-
-def keyed_guid(secret: str, kind: str, *parts: int) -> str:
-    """A GUID whose three middle groups hold `parts` (each < 65536) and the rest a keyed hash."""
-    middle = "-".join(f"{p:04x}" for p in parts)
-    h = _digest(f"{secret}:{kind}:{middle}").hex()
-    return f"{h[:8]}-{middle}-{h[8:20]}"
-
-
-def parse_guid(secret: str, kind: str, guid: str, count: int = 3) -> tuple[int, ...] | None:
-    groups = guid.lower().split("-")
-    if len(groups) != 2 + count:
-        return None
-    try:
-        parts = tuple(int(g, 16) for g in groups[1:-1])
-    except ValueError:
-        return None
-    return parts if keyed_guid(secret, kind, *parts) == guid.lower() else None
-
-
 def p_number(key: str) -> int:
     """A database-style integer id (`pPersoon`, `pInschr`) drawn from a key."""
-    return 100_000 + int.from_bytes(_digest(key)[:3], "big")
-
-
-def national_number(born: date, sex: int, serial: int) -> str:
-    """A valid Belgian national register number: odd serials are men, even serials women."""
-    serial = serial % 499 * 2 + (1 if sex == 1 else 2)
-    body = f"{born:%y%m%d}{serial:03d}"
-    base = int(("2" if born.year >= 2000 else "") + body)
-    return body + f"{97 - base % 97:02d}"
-
-
-@functools.cache
-def name_pool() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Male first names, female first names and last names of Faker's nl_BE locale."""
-    provider = importlib.import_module("faker.providers.person.nl_BE").Provider
-    return tuple(provider.first_names_male), tuple(provider.first_names_female), tuple(provider.last_names)
-
-
-def first_name(rng: random.Random, sex: int) -> str:
-    male, female, _ = name_pool()
-    return rng.choice(male if sex == 1 else female)
-
-
-def last_name(rng: random.Random) -> str:
-    return rng.choice(name_pool()[2])
-
-
-def birth_date(rng: random.Random, year: int) -> date:
-    return date(year, 1, 1) + timedelta(days=rng.randrange(365))
-
-
-def phone(rng: random.Random, mobile: bool) -> str:
-    pairs = " ".join(f"{rng.randrange(100):02d}" for _ in range(3 if mobile else 2))
-    return (
-        f"04{rng.choice('6789')}{rng.randrange(10)} {pairs}"
-        if mobile
-        else f"0{rng.choice('23459')} {rng.randrange(100, 1000)} {pairs}"
-    )
-
-
-def plain(text: str) -> str:
-    """Text without accents (Stéphane -> Stephane), as e-mail addresses and domains have it."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
-def email(first: str, last: str, domain: str) -> str:
-    """An address made of the names, accents dropped (josé -> jose)."""
-    return "".join(c for c in plain(f"{first}.{last}".lower()) if c.isalnum() or c == ".") + "@" + domain
+    return 100_000 + derive_int(key, bits=24)
 
 
 def photo_png(key: str) -> bytes:
@@ -332,7 +242,7 @@ class InformatWorld:
         self._bill = functools.lru_cache(maxsize=16384)(self._build_bill)
 
     def _rng(self, key: str) -> random.Random:
-        return rng_for(f"{self.secret}:{key}")
+        return rng_for(self.secret, key)
 
     # -- students
 
@@ -347,7 +257,7 @@ class InformatWorld:
         return found
 
     def student(self, persoon_id: str) -> Student | None:
-        parts = parse_guid(self.secret, "student", persoon_id)
+        parts = parse_keyed_guid(self.secret, "student", persoon_id)
         if parts is None or parts[0] not in self.by_index:
             return None
         institute = self.by_index[parts[0]]
@@ -358,14 +268,17 @@ class InformatWorld:
     def _build_student(self, institute_index: int, cohort: int, index: int) -> Student:
         institute = self.by_index[institute_index]
         rng = self._rng(f"student:{institute_index}:{cohort}:{index}")
+        names = name_pool(LOCALE)
         sex = rng.choice((1, 2))
-        family = last_name(rng)
-        born = birth_date(rng, cohort - ENTRY_AGE.get(institute.structure, 12))
+        family = names.last_name(rng)
+        born = day_in_year(rng, cohort - ENTRY_AGE.get(institute.structure, 12))
         address = self._address(rng, institute)
         relations = [self._relation(rng, family, address, cohort, 0)]
         if rng.random() < 0.85:
             relations.append(
-                self._relation(rng, family if rng.random() < 0.7 else last_name(rng), address, cohort, 1)
+                self._relation(
+                    rng, family if rng.random() < 0.7 else names.last_name(rng), address, cohort, 1
+                )
             )
         leaves_after = cohort + GRADES - 1
         left_on = None
@@ -382,14 +295,13 @@ class InformatWorld:
             cohort=cohort,
             index=index,
             persoon_id=keyed_guid(self.secret, "student", institute_index, cohort, index),
-            p_persoon=100_000
-            + int.from_bytes(_digest(f"{self.secret}:p:{institute_index}:{cohort}:{index}")[:3]),
+            p_persoon=p_number(f"{self.secret}:p:{institute_index}:{cohort}:{index}"),
             naam=family,
-            voornaam=first_name(rng, sex),
-            voornaam2=first_name(rng, sex) if rng.random() < 0.4 else None,
+            voornaam=names.first_name(rng, sex),
+            voornaam2=names.first_name(rng, sex) if rng.random() < 0.4 else None,
             sex=sex,
             born=born,
-            rijksregisternr=national_number(born, sex, rng.randrange(1000)),
+            rijksregisternr=person_national_number(rng, born, sex),
             stamnr=f"{cohort % 100:02d}{institute_index:01d}{index:03d}",
             address=address,
             relations=relations,
@@ -407,19 +319,20 @@ class InformatWorld:
 
     def _relation(self, rng: random.Random, family: str, address: Address, cohort: int, nth: int) -> Relation:
         kind, sex = PARENT_TYPES[nth] if rng.random() < 0.9 else PARENT_TYPES[2 + nth]
-        first = first_name(rng, sex)
-        name = family if kind in ("Vader", "Plusvader") or rng.random() < 0.3 else last_name(rng)
-        born = birth_date(rng, cohort - rng.randrange(36, 50))
+        names = name_pool(LOCALE)
+        first = names.first_name(rng, sex)
+        name = family if kind in ("Vader", "Plusvader") or rng.random() < 0.3 else names.last_name(rng)
+        born = day_in_year(rng, cohort - rng.randrange(36, 50))
         return Relation(
             type=kind,
             sex=sex,
             voornaam=first,
             naam=name,
             born=born,
-            insz=national_number(born, sex, rng.randrange(1000)),
+            insz=person_national_number(rng, born, sex),
             beroep=rng.choice(PROFESSIONS),
             address=address,
-            mobile=phone(rng, True),
+            mobile=be_phone(rng, True),
             email=email(first, name, rng.choice(("telenet.be", "gmail.com", "proximus.be", "hotmail.com"))),
         )
 
@@ -429,7 +342,7 @@ class InformatWorld:
         return [self._bill(group.index, year, i) for i in range(group.bills_per_year)]
 
     def bill(self, bill_id: str) -> Bill | None:
-        parts = parse_guid(self.secret, "bill", bill_id)
+        parts = parse_keyed_guid(self.secret, "bill", bill_id)
         if parts is None or parts[0] not in self.group_by_index:
             return None
         if parts[2] >= self.group_by_index[parts[0]].bills_per_year:
@@ -447,8 +360,7 @@ class InformatWorld:
         pupils = self.students(institute, year)
         student = pupils[rng.randrange(len(pupils))]
         issued = date(year, 9, 15) + timedelta(days=int(270 * index / max(1, group.bills_per_year)))
-        if issued.weekday() >= 5:
-            issued += timedelta(days=7 - issued.weekday())
+        issued = monday_after_weekend(issued)
         lines = []
         for description, low, high in rng.sample(self.items, k=rng.randint(1, min(4, len(self.items)))):
             quantity = rng.randint(1, 10) if high <= 500 else 1

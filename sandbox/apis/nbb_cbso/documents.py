@@ -17,18 +17,10 @@ from typing import Any
 
 from lxml import etree
 
-from sandbox.apis.nbb_cbso.world import (
-    Address,
-    Company,
-    Deposit,
-    Director,
-    Improvement,
-    Person,
-    deposit_figures,
-    figures,
-    improved_figures,
-)
+from sandbox.apis.nbb_cbso.entities import Company, Deposit, Director, Improvement, Person
+from sandbox.apis.nbb_cbso.figures import deposit_figures, figures, improved_figures
 from sandbox.documents import pdf
+from sandbox.worlds.names import Address
 
 Figures = dict[str, Decimal]
 

@@ -1,6 +1,9 @@
-"""NBB's two error shapes: the API gateway's `{statusCode, message}` for what the gateway
-refuses (keys, unknown operations, rate limits), and problem+json with `violations` for what the
-service refuses."""
+"""NBB's two error shapes, and its catalogue of message keys.
+
+The API gateway answers `{statusCode, message}` for what it refuses (keys, unknown operations,
+rate limits); the service answers problem+json whose `violations` carry a `messageKey`, the code a
+client can act on.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,54 @@ import orjson
 from starlette.responses import Response
 
 from sandbox import errors
-from sandbox.errors import Problem
+from sandbox.errors import ErrorCatalogue, Problem
+
+CATALOGUE = ErrorCatalogue(
+    "nbb-cbso",
+    "NBB CBSO",
+    "Codes are the `messageKey` of a problem+json violation. The API gateway's refusals carry none: "
+    "401 for a missing or wrong subscription key, 404 for an unknown path, 405, and 429, with a "
+    "`{statusCode, message}` body. A 404 for a day whose batch is not out yet, or that published "
+    "nothing, has no violation either.",
+)
+_add = CATALOGUE.add
+
+FIELD_INVALID = _add(
+    "<field>.invalid",
+    400,
+    "A parameter breaks its rule, e.g. `enterprise.number.invalid` for a number "
+    "with dots, a BE prefix or wrong check digits",
+)
+DATE_NOT_IN_PAST = _add(
+    "date.not.in.past",
+    400,
+    "A batch or archive day that is today or later (Brussels)",
+    "daily batches, archives",
+)
+DATE_OUTSIDE_ARCHIVE = _add(
+    "date.outside.archive.window", 400, "An archive day older than 3 years", "archives"
+)
+REFERENCE_NOT_FOUND = _add(
+    "reference.number.not.found",
+    404,
+    "No published deposit with this reference, or no accounting data for it",
+    "deposit operations",
+)
+NO_JSON = _add(
+    "reference.number.not.found.json",
+    404,
+    "No JSON-XBRL: filed before 2022-04-04, or a PDF-only model",
+    "accounting data",
+)
+NO_XBRL = _add(
+    "reference.number.not.found.xbrl",
+    404,
+    "No XBRL: filed before 2007, or a PDF-only model",
+    "accounting data",
+)
+NO_IMPROVEMENT = _add(
+    "reference.number.not.found.improved", 404, "The deposit has no improvement of this kind", "improved data"
+)
 
 GATEWAY_MESSAGES = {
     errors.MISSING_CREDENTIALS: "Access denied due to missing subscription key. "

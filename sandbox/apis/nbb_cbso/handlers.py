@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import orjson
 
 from sandbox.apis.nbb_cbso import documents, package
-from sandbox.apis.nbb_cbso.world import (
-    JSON_FROM,
-    XBRL_FROM,
-    Deposit,
-    Improvement,
-    camel_case,
-    improved_reference_record,
-    reference_record,
+from sandbox.apis.nbb_cbso.entities import JSON_FROM, XBRL_FROM, Deposit, Improvement
+from sandbox.apis.nbb_cbso.errors import (
+    DATE_NOT_IN_PAST,
+    DATE_OUTSIDE_ARCHIVE,
+    NO_IMPROVEMENT,
+    NO_JSON,
+    NO_XBRL,
+    REFERENCE_NOT_FOUND,
 )
+from sandbox.apis.nbb_cbso.views import camel_case, improved_reference_record, reference_record
 from sandbox.documents.zips import zip_bytes
-from sandbox.errors import ApiError, Violation
+from sandbox.errors import ApiError, ErrorCode, Violation
 from sandbox.runtime.context import Reply, RequestContext
-from sandbox.runtime.timerules import archive_window, local_today, published_at
+from sandbox.runtime.timerules import archive_window, published_at
+from sandbox.worlds.calendar import BRUSSELS, local_day
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 BATCH_HOUR = 5  # a day's batches appear at 05:00 Brussels time on the next day
 ARCHIVE_YEARS = 3
 AUTHENTIC_ARCHIVE_DELAY = timedelta(days=30)
@@ -40,23 +40,23 @@ ZIP_FORMATS = {
 
 # -- rules ----------------------------------------------------------------------------------
 def today(ctx: RequestContext) -> date:
-    return local_today(ctx.now(), BRUSSELS)
+    return local_day(ctx.now())
 
 
-def not_found(detail: str, key: str = "", field: str = "referenceNumber") -> ApiError:
-    found = [Violation(field, key, detail)] if key else []
+def not_found(detail: str, code: ErrorCode | None = None, field: str = "referenceNumber") -> ApiError:
+    found = [Violation(field, code.code, detail)] if code else []
     return ApiError(404, detail=detail, violations=found)
 
 
-def bad_date(detail: str, key: str) -> ApiError:
-    return ApiError(400, detail=detail, violations=[Violation("date", key, detail)])
+def bad_date(detail: str, code: ErrorCode) -> ApiError:
+    return ApiError(400, detail=detail, violations=[Violation("date", code.code, detail)])
 
 
 def known_deposit(ctx: RequestContext) -> Deposit:
     reference = ctx.params["referenceNumber"]
     deposit = ctx.world.deposit(reference, today(ctx))
     if deposit is None:
-        raise not_found(f"reference number {reference} not found", "reference.number.not.found")
+        raise not_found(f"reference number {reference} not found", REFERENCE_NOT_FOUND)
     return deposit
 
 
@@ -66,7 +66,7 @@ def past_day(ctx: RequestContext) -> date:
     current = today(ctx)
     if day >= current:
         raise bad_date(
-            f"date {day} must be in the past: today is {current} in Europe/Brussels", "date.not.in.past"
+            f"date {day} must be in the past: today is {current} in Europe/Brussels", DATE_NOT_IN_PAST
         )
     return day
 
@@ -76,7 +76,7 @@ def in_archive_window(ctx: RequestContext, day: date) -> None:
     if not first <= day <= last:
         raise bad_date(
             f"date must be between {first} and {last}: the archive covers the last {ARCHIVE_YEARS} years",
-            "date.outside.archive.window",
+            DATE_OUTSIDE_ARCHIVE,
         )
 
 
@@ -102,26 +102,25 @@ def document(deposit: Deposit, media_type: str) -> bytes | dict:
     """One deposit's accounting data in one format, or the 404 the service gives for it."""
     ref = deposit.reference
     if deposit.accounting_data_url_null:
-        raise not_found(f"no accounting data is published for deposit {ref}", "reference.number.not.found")
+        raise not_found(f"no accounting data is published for deposit {ref}", REFERENCE_NOT_FOUND)
     if media_type == PDF:
         return documents.pdf_document(deposit)
     if deposit.pdf_only:
-        kind = "json xbrl" if media_type == JSONXBRL else "xbrl"
-        key = "json" if media_type == JSONXBRL else "xbrl"
-        raise not_found(f"pdf model has no published {kind}", f"reference.number.not.found.{key}")
+        kind, code = ("json xbrl", NO_JSON) if media_type == JSONXBRL else ("xbrl", NO_XBRL)
+        raise not_found(f"pdf model has no published {kind}", code)
     if media_type == XBRL:
         if not deposit.has_xbrl:
             raise not_found(
                 f"xbrl is published only for deposits filed from {XBRL_FROM}; {ref} was filed on "
                 f"{deposit.deposit_date}",
-                "reference.number.not.found.xbrl",
+                NO_XBRL,
             )
         return documents.xbrl_document(deposit)
     if not deposit.has_json:
         raise not_found(
             f"json xbrl is published only for deposits filed from {JSON_FROM}; {ref} was filed on "
             f"{deposit.deposit_date}",
-            "reference.number.not.found.json",
+            NO_JSON,
         )
     return documents.jsonxbrl_document(deposit)
 
@@ -212,9 +211,7 @@ def improved_accounting_data(ctx: RequestContext) -> dict:
     for improvement in ctx.world.deposit_improvements(deposit.reference, today(ctx)):
         if improvement.kind == kind:
             return documents.improved_jsonxbrl_document(improvement)
-    raise not_found(
-        f"deposit {deposit.reference} has no {kind} improvement", "reference.number.not.found.improved"
-    )
+    raise not_found(f"deposit {deposit.reference} has no {kind} improvement", NO_IMPROVEMENT)
 
 
 def improved_reference_entries(ctx: RequestContext, items: list[Improvement]):

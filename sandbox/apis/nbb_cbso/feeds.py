@@ -1,0 +1,54 @@
+"""Daily feeds: which companies' filings (or improvements) a year's daily batches publish.
+
+A year's feed numbers a bounded set of positions day after day from January 1st, and a keyed
+permutation of the enterprise-number bases gives each company its position: the companies of a day
+are found without looking at any other day, and a company's day without looking at any other
+company.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sandbox.apis.nbb_cbso.shape import FeedShape
+from sandbox.worlds.identities import ENTERPRISE_NUMBERS
+from sandbox.worlds.ids import Permutation
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Positions 0..total-1 of one year's feed, laid out day after day from January 1st."""
+
+    first_day: date
+    cumulative: tuple[int, ...]  # positions published up to and including each day
+    permutation: Permutation
+
+    def day_of(self, position: int) -> date | None:
+        if position >= self.cumulative[-1]:
+            return None
+        return self.first_day + timedelta(days=bisect.bisect_right(self.cumulative, position))
+
+    def positions(self, day: date) -> range:
+        index = (day - self.first_day).days
+        return range(self.cumulative[index - 1] if index else 0, self.cumulative[index])
+
+
+def lay_out(rng: random.Random, shape: FeedShape, year: int) -> Feed:
+    """A year's feed: weekdays publish about `weekday_mean` items, weighted by month."""
+    permutation = Permutation.keyed(rng, ENTERPRISE_NUMBERS)
+    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366 if calendar.isleap(year) else 365)]
+    weights = shape.month_weights
+    weekday_weights = [weights[day.month - 1] for day in days if day.weekday() < 5]
+    norm = sum(weekday_weights) / len(weekday_weights)
+    counts = []
+    for day in days:
+        variation = rng.uniform(1 - shape.spread, 1 + shape.spread)
+        open_day = day.weekday() < 5 and (shape.start is None or day >= shape.start)
+        mean = shape.weekday_mean * weights[day.month - 1] / norm
+        counts.append(round(mean * variation) if open_day else 0)
+    return Feed(date(year, 1, 1), tuple(itertools.accumulate(counts)), permutation)
