@@ -8,6 +8,7 @@ from jsonschema.protocols import Validator
 
 from sandbox.spec.loader import SpecDocument, SpecError, pointer_join
 from sandbox.spec.validate import Parameter, with_fast_path
+from sandbox.spec.xsandbox import Fidelity, JobMark
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -43,6 +44,8 @@ class Operation:
     produces: list[str]  # media types of the success response, first is the default
     security: list[dict[str, list[str]]]
     spec: dict = field(repr=False)
+    fidelity: Fidelity | None = None  # the operation's label, or the document's
+    job: JobMark | None = None  # its part in an asynchronous job, if any
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -60,6 +63,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
     operations: list[Operation] = []
     seen_ids: set[str] = set()
     global_security = doc.raw.get("security", [])
+    document_fidelity = Fidelity.of(doc.raw.get("info"))
     for path, item in doc.raw.get("paths", {}).items():
         item_pointer = pointer_join("/paths", path)
         item, item_pointer = doc.follow(item, item_pointer)
@@ -98,6 +102,8 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     produces=produces,
                     security=raw.get("security", global_security),
                     spec=raw,
+                    fidelity=Fidelity.of(raw, document_fidelity),
+                    job=JobMark.of(raw),
                 )
             )
     return operations

@@ -9,6 +9,7 @@ import yaml
 from sandbox.app import build_app
 from sandbox.settings import Settings
 from sandbox.spec.loader import SpecDocument, SpecError, load_specs
+from sandbox.spec.operations import compile_operations
 from sandbox.spec.xsandbox import Fidelity, JobMark, extension_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,3 +154,26 @@ def test_labels_and_marks_are_read_typed():
 
 def test_the_shipped_specs_load_together():
     assert {doc.meta["api"] for doc in load_specs(ROOT / "specs")} >= {"nbb-cbso", "sandbox", "identity"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_operation_carries_a_fidelity_label_with_a_source(path):
+    doc = SpecDocument.load(path)
+    unlabelled = [
+        op.operation_id
+        for op in compile_operations(doc, doc.meta["api"])
+        if op.fidelity is None or not op.fidelity.source
+    ]
+    assert unlabelled == []
+
+
+def test_an_operation_inherits_the_documents_label_and_may_override_it():
+    doc = SpecDocument.load(ROOT / "specs/identity.yaml")
+    operations = {op.operation_id: op for op in compile_operations(doc, "identity")}
+    assert operations["token"].fidelity == Fidelity(
+        "invented",
+        "design.md, Runtime services (the OAuth2 authorization server); RFC 6749, 7009, 7517, 8414",
+    )
+    assert operations["connectToken"].fidelity == Fidelity(
+        "verified", "apis/informat.md §2 (IdentityServer's token endpoint, from public client code)"
+    )
