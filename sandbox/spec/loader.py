@@ -73,6 +73,11 @@ class SpecDocument:
         problems = extension_problems(raw)
         if problems:
             raise SpecError("\n".join(f"{path}: {problem}" for problem in problems))
+        return cls.from_raw(raw, path)
+
+    @classmethod
+    def from_raw(cls, raw: dict, path: Path) -> SpecDocument:
+        """A document already parsed, e.g. as a running sandbox serves it; `path` names it in errors."""
         uri = f"urn:sandbox-spec:{path.stem}"
         resource = Resource.from_contents(raw, default_specification=DRAFT202012)
         return cls(path=path, raw=raw, uri=uri, registry=Registry().with_resource(uri, resource))
