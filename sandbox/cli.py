@@ -1,4 +1,4 @@
-"""`sandbox serve | specs | verify | checks`: the command line."""
+"""`sandbox serve | specs | coverage | verify | checks`: the command line."""
 
 from __future__ import annotations
 
@@ -108,6 +108,33 @@ def specs(specs_dir: Path | None) -> None:
         for op in api.operations:
             mark = " " if op.operation_id in api.package.handlers else "*"
             click.echo(f"  {mark} {op.method:<6} {op.path}  ({op.operation_id})")
+
+
+@main.command()
+@click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/COVERAGE.md"),
+    show_default=True,
+    help="The coverage page to write",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when --output is not up to date")
+def coverage(specs_dir: Path | None, output: Path, check: bool) -> None:
+    """Write the coverage page: per API and operation, a handler or generated data, and its fidelity."""
+    from sandbox.coverage import coverage as render_coverage
+
+    page = render_coverage(Settings.from_env(specs_dir=specs_dir).specs_dir)
+    if check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != page:
+            click.echo(f"{output} is stale: run `sandbox coverage` and commit the result", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {output}")
 
 
 _OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)

@@ -18,11 +18,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from sandbox.contracts import Config, Report, served_formats, verify
+from sandbox.contracts import Config, Report, verify
+from sandbox.spec.loader import SpecDocument
+from sandbox.spec.operations import Operation, compile_operations
 
 JOURNAL_PAGE = 10_000  # the most entries the control plane returns per read
 
@@ -39,7 +42,7 @@ class SandboxClient:
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         self.http = httpx.Client(base_url=self.url + "/__sandbox", headers=headers, timeout=timeout)
         self._apis: list[dict] | None = None
-        self._formats: dict | None = None
+        self._operations: list[Operation] | None = None
 
     def close(self) -> None:
         self.http.close()
@@ -77,15 +80,16 @@ class SandboxClient:
             self._apis = self.call("GET", "/specs")["apis"]
         return self._apis
 
-    def formats(self) -> dict:
-        """The media types each operation serves, from the sandbox's own specs."""
-        if self._formats is None:
-            documents = [
-                self.call("GET", f"/specs/{api['api']}", headers={"Accept": "application/json"})
-                for api in self.apis()
-            ]
-            self._formats = served_formats(documents)
-        return self._formats
+    def operations(self) -> list[Operation]:
+        """Every operation of the sandbox's APIs, compiled from the specs it serves: what each
+        serves, and its part in an asynchronous job, for the contract checks."""
+        if self._operations is None:
+            self._operations = []
+            for api in self.apis():
+                raw = self.call("GET", f"/specs/{api['api']}", headers={"Accept": "application/json"})
+                document = SpecDocument.from_raw(raw, Path(f"{api['api']}.yaml"))
+                self._operations += compile_operations(document, api["api"])
+        return self._operations
 
     def journal(self, tenant_id: str) -> list[dict]:
         """Every entry the tenant's journal still holds, oldest first."""
@@ -103,7 +107,11 @@ class SandboxClient:
     ) -> Report:
         self.call("GET", f"/tenants/{tenant_id}")  # a clear error for a tenant that does not exist
         return verify(
-            self.journal(tenant_id), tenant=tenant_id, checks=checks, config=config, formats=self.formats()
+            self.journal(tenant_id),
+            tenant=tenant_id,
+            checks=checks,
+            config=config,
+            operations=self.operations(),
         )
 
 

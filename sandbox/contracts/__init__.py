@@ -4,14 +4,13 @@
     report = verify(entries, tenant="t-1234")   # entries as GET /__sandbox/journal gives them
     print(report.text())
 
-Every check is registered once in `CHECKS` (name -> Check with its rule and source); the
+Every check is registered once in `CHECKS` (name -> Check with its rule and source): the generic
+ones here, an API's own in the `contracts` module of its package (`sandbox/apis/<api>/`). The
 `sandbox verify` command, the pytest plugin and `GET /__sandbox/tenants/{id}/contracts` all run
 the same registry.
 """
 
-from sandbox.contracts import nbb, pdf_jobs, rate_limits, refusals, tokens  # noqa: F401  (register)
 from sandbox.contracts.exchanges import Exchange
-from sandbox.contracts.formats import served_formats
 from sandbox.contracts.registry import (
     CHECKS,
     Check,
@@ -21,10 +20,14 @@ from sandbox.contracts.registry import (
     Judgement,
     UnknownCheck,
     check,
+    discover,
     judged,
     not_exercised,
 )
 from sandbox.contracts.report import Outcome, Report, Verdict, verify
+
+discover()  # each API package's own checks, registered before the generic ones below
+from sandbox.contracts import jobs, rate_limits, refusals, tokens  # noqa: E402, F401  (register)
 
 __all__ = [
     "CHECKS",
@@ -41,6 +44,5 @@ __all__ = [
     "check",
     "judged",
     "not_exercised",
-    "served_formats",
     "verify",
 ]

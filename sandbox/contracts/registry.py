@@ -7,11 +7,15 @@ CLI, the pytest plugin and the control plane all iterate `CHECKS`.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
+import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from sandbox.contracts.exchanges import Entry, Exchange
+from sandbox.spec.operations import Operation
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,23 @@ class Config:
 
 @dataclass
 class Context:
-    """What a check judges: the journal of one tenant, oldest first, and what it may know besides."""
+    """What a check judges: the journal of one tenant, oldest first, and the operations of the
+    APIs it called, compiled from their specs (what each serves, which take part in a job)."""
 
     entries: list[Entry]
     config: Config = field(default_factory=Config)
-    formats: Mapping[tuple[str, str], Sequence[str]] = field(
-        default_factory=dict
-    )  # (api, operationId) -> served
+    operations: Mapping[tuple[str, str], Operation] = field(default_factory=dict)  # (api, operationId)
 
     def of_api(self, api: str) -> list[Entry]:
         return [e for e in self.entries if e.api == api]
+
+    def operation(self, api: str, operation_id: str | None) -> Operation | None:
+        return self.operations.get((api, operation_id)) if operation_id else None
+
+    def served(self, api: str, operation_id: str | None) -> tuple[str, ...]:
+        """The media types of the operation's success answer, the default first."""
+        operation = self.operation(api, operation_id)
+        return tuple(operation.produces) if operation else ()
 
 
 @dataclass
@@ -89,7 +100,7 @@ class Check:
     name: str
     rule: str
     source: str
-    group: str  # the module it lives in: tokens, nbb, pdf_jobs, ...
+    group: str  # its generic module (tokens, jobs, ...) or its API package (nbb_cbso, ...)
     function: CheckFunction = field(repr=False)
 
     def __call__(self, context: Context) -> Judgement:
@@ -113,9 +124,22 @@ def check(func: CheckFunction) -> CheckFunction:
     sources = [p.removeprefix("Source:").strip() for p in paragraphs if p.startswith("Source:")]
     if not paragraphs or not sources:
         raise ValueError(f"check {name} needs a docstring: the rule, then a 'Source:' paragraph")
-    group = func.__module__.rsplit(".", 1)[-1]
-    CHECKS[name] = Check(name, paragraphs[0], sources[0], group, func)
+    CHECKS[name] = Check(name, paragraphs[0], sources[0], _group(func.__module__), func)
     return func
+
+
+def _group(module: str) -> str:
+    *package, name = module.split(".")
+    return package[-1] if name == "contracts" and package else name
+
+
+def discover(package: str = "sandbox.apis") -> None:
+    """Import the `contracts` module of each API package under `package`; importing it registers
+    the API's own checks, so a new API brings its checks with no change here."""
+    for found in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        module = f"{package}.{found.name}.contracts"
+        if found.ispkg and importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
 
 
 class UnknownCheck(ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -12,6 +12,7 @@ from lxml import etree
 
 from sandbox.contracts.exchanges import read_entries
 from sandbox.contracts.registry import Check, Config, Context, Finding, select
+from sandbox.spec.operations import Operation
 
 SHOWN_FINDINGS = 10  # per check, in the text report
 SHOWN_EXCHANGES = 8  # per finding, in the text report
@@ -148,7 +149,7 @@ class Report:
             case = etree.SubElement(
                 suite,
                 "testcase",
-                classname=f"sandbox.contracts.{verdict.check.group}",
+                classname=verdict.check.function.__module__,
                 name=verdict.check.name,
                 time=f"{verdict.seconds:.6f}",
             )
@@ -178,13 +179,15 @@ def verify(
     tenant: str = "",
     checks: Sequence[str] | None = None,
     config: Config | None = None,
-    formats: Mapping[tuple[str, str], Sequence[str]] | None = None,
+    operations: Iterable[Operation] = (),
 ) -> Report:
     """Judge a tenant's journal entries (as `Journal.read` or `GET /__sandbox/journal` give them)
-    with the named checks, or every registered one."""
+    with the named checks, or every registered one. `operations` are the compiled operations of
+    the APIs (`ApiRuntime.operations`, or `SandboxClient.operations()`): checks read from them what
+    an operation serves and its part in an asynchronous job."""
     chosen = select(checks)
     read = read_entries(list(entries))
-    context = Context(read, config or Config(), formats or {})
+    context = Context(read, config or Config(), {(op.api, op.operation_id): op for op in operations})
     return Report(
         tenant=tenant,
         verdicts=[judge(check, context) for check in chosen],

@@ -14,9 +14,11 @@ async def verify_contracts(ctx: RequestContext) -> dict:
     tenant = await known_tenant(ctx)
     services = ctx.services
     entries = await services.journal.read(tenant.id, limit=services.journal.size)
-    formats = {(api.name, op.operation_id): op.produces for api in services.apis for op in api.operations}
+    operations = [op for api in services.apis for op in api.operations]
     try:
-        report = contracts.verify(entries, tenant=tenant.id, checks=ctx.params.get("check"), formats=formats)
+        report = contracts.verify(
+            entries, tenant=tenant.id, checks=ctx.params.get("check"), operations=operations
+        )
     except contracts.UnknownCheck as exc:
         raise ApiError(400, detail=str(exc), violations=[Violation("check", "enum", str(exc))]) from exc
     return report.to_json()

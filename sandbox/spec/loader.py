@@ -17,6 +17,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from sandbox.spec.formats import FORMAT_CHECKER
+from sandbox.spec.xsandbox import extension_problems
 
 
 class _SpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where there is one
@@ -69,6 +70,14 @@ class SpecDocument:
         raw = _stringify_keys(load_yaml(path))
         if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
             raise SpecError(f"{path}: not an OpenAPI 3.1 document")
+        problems = extension_problems(raw)
+        if problems:
+            raise SpecError("\n".join(f"{path}: {problem}" for problem in problems))
+        return cls.from_raw(raw, path)
+
+    @classmethod
+    def from_raw(cls, raw: dict, path: Path) -> SpecDocument:
+        """A document already parsed, e.g. as a running sandbox serves it; `path` names it in errors."""
         uri = f"urn:sandbox-spec:{path.stem}"
         resource = Resource.from_contents(raw, default_specification=DRAFT202012)
         return cls(path=path, raw=raw, uri=uri, registry=Registry().with_resource(uri, resource))

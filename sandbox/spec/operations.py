@@ -8,6 +8,7 @@ from jsonschema.protocols import Validator
 
 from sandbox.spec.loader import SpecDocument, SpecError, pointer_join
 from sandbox.spec.validate import Parameter, with_fast_path
+from sandbox.spec.xsandbox import Fidelity, JobMark
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -44,6 +45,8 @@ class Operation:
     security: list[dict[str, list[str]]]
     spec: dict = field(repr=False)
     credential_query: frozenset[str] = frozenset()  # query names of its API-key schemes
+    fidelity: Fidelity | None = None  # the operation's label, or the document's
+    job: JobMark | None = None  # its part in an asynchronous job, if any
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -64,6 +67,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
     seen_ids: set[str] = set()
     global_security = doc.raw.get("security", [])
     schemes = doc.raw.get("components", {}).get("securitySchemes", {})
+    document_fidelity = Fidelity.of(doc.raw.get("info"))
     for path, item in doc.raw.get("paths", {}).items():
         item_pointer = pointer_join("/paths", path)
         item, item_pointer = doc.follow(item, item_pointer)
@@ -104,6 +108,8 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     security=security,
                     spec=raw,
                     credential_query=_query_keys(schemes, security),
+                    fidelity=Fidelity.of(raw, document_fidelity),
+                    job=JobMark.of(raw),
                 )
             )
     return operations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -45,9 +46,7 @@ class Router:
                 found = regex.fullmatch(path)
                 if found:
                     methods = candidate
-                    op = next(iter(candidate.values()))
-                    names = _TEMPLATE_PART.findall(op.path)
-                    params = {name: found.group(_group(name)) for name in names}
+                    params = _parameters(next(iter(candidate.values())).path, found)
                     break
         if methods is None:
             return Match(None, {}, [])
@@ -56,3 +55,23 @@ class Router:
 
 def _group(name: str) -> str:
     return "p_" + re.sub(r"\W", "_", name)
+
+
+def _parameters(template: str, found: re.Match[str]) -> dict[str, str]:
+    return {name: found.group(_group(name)) for name in _TEMPLATE_PART.findall(template)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _template_regex(template: str) -> re.Pattern[str]:
+    return Router._compile(template)
+
+
+def template_parameters(template: str, path: str) -> dict[str, str] | None:
+    """The path parameters of `path` under an operation's path template, or None when it does
+    not match. `path` may carry the prefix the API is served under (a journal's paths do)."""
+    regex = _template_regex(template)
+    for start in (i for i, char in enumerate(path) if char == "/"):
+        found = regex.fullmatch(path, start)
+        if found:
+            return _parameters(template, found)
+    return None

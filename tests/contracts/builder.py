@@ -3,8 +3,10 @@ secrets are fingerprinted exactly as the sandbox does it)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
@@ -12,16 +14,19 @@ import orjson
 from sandbox.contracts import Report, verify
 from sandbox.runtime.clock import parse_instant
 from sandbox.runtime.journal import entry
+from sandbox.spec.loader import load_specs
+from sandbox.spec.operations import Operation, compile_operations
 
 START = "2026-11-17T09:00:00+00:00"  # real time of the first exchange
 CLOCK = "2026-11-17T09:00:00+00:00"  # the tenant's sandbox time, frozen unless moved
 NBB_KEYS = {"authentic": "key-authentic", "extracts": "key-extracts", "authentic-archive": "key-archive"}
-NBB_FORMATS = {
-    ("nbb-cbso", "getReferencesByLegalEntity"): ("application/json",),
-    ("nbb-cbso", "getAccountingData"): ("application/x.jsonxbrl", "application/x.xbrl", "application/pdf"),
-    ("nbb-cbso", "getExtractReferences"): ("application/x.zip+json",),
-    ("nbb-cbso", "getAuthenticArchiveReferences"): ("application/x.zip+json",),
-}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@functools.cache
+def shipped_operations() -> list[Operation]:
+    """The operations of the shipped specs: what the checks know of the APIs in a real sandbox."""
+    return [op for doc in load_specs(ROOT / "specs") for op in compile_operations(doc, doc.meta["api"])]
 
 
 class Journal:
@@ -137,7 +142,7 @@ class Journal:
     ):
         return self.add(api, "getStudents", "GET", path, status, headers={"authorization": f"Bearer {token}"})
 
-    def verify(self, *checks: str, formats=None, **settings) -> Report:
+    def verify(self, *checks: str, operations=None, **settings) -> Report:
         from sandbox.contracts import Config
 
         return verify(
@@ -145,7 +150,7 @@ class Journal:
             tenant="t-test",
             checks=list(checks) or None,
             config=Config().with_values(settings),
-            formats=NBB_FORMATS if formats is None else formats,
+            operations=shipped_operations() if operations is None else operations,
         )
 
 

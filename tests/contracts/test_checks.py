@@ -1,10 +1,14 @@
 """Each contract check against synthetic journals: what passes, what fails and with which words,
 and what is not exercised."""
 
+from pathlib import Path
+
 import pytest
 
-from sandbox.apis.nbb_cbso import handlers as nbb_handlers
-from sandbox.contracts import CHECKS, Config, nbb
+from sandbox.apis.nbb_cbso import contracts as nbb
+from sandbox.contracts import CHECKS, Config
+from sandbox.spec.loader import SpecDocument
+from sandbox.spec.operations import compile_operations
 from tests.contracts.builder import Journal, messages, outcome
 
 PASSED, FAILED, NOT_EXERCISED = "passed", "failed", "not exercised"
@@ -23,8 +27,25 @@ def test_nothing_to_judge_is_not_exercised_and_not_a_failure():
     assert report.ok
 
 
-def test_nbb_time_facts_match_the_nbb_handlers():
-    assert (nbb.BRUSSELS, nbb.ARCHIVE_YEARS) == (nbb_handlers.BRUSSELS, nbb_handlers.ARCHIVE_YEARS)
+def test_nbb_checks_live_in_the_nbb_package_and_read_its_facts():
+    assert {name for name, check in CHECKS.items() if check.group == "nbb_cbso"} == {
+        "nbb_subscription_key_per_product",
+        "nbb_fresh_request_id",
+        "nbb_dates_in_range",
+        "nbb_accept_names_a_served_format",
+    }
+    assert sorted(nbb.ARCHIVE_OPERATIONS) == [
+        "getAuthenticArchiveAccountingData",
+        "getAuthenticArchiveReferences",
+        "getImprovedArchiveAccountingData",
+        "getImprovedArchiveReferences",
+    ]
+    assert sorted(nbb.DAILY_OPERATIONS) == [
+        "getExtractAccountingData",
+        "getExtractReferences",
+        "getImprovedBatchAccountingData",
+        "getImprovedBatchReferences",
+    ]
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -289,7 +310,7 @@ def test_asking_an_unknown_path_again_and_again_fails():
     assert report.verdicts[0].summary == "unknown paths asked judged: 2"
 
 
-# -- Informat school-bill PDFs ---------------------------------------------------------------------
+# -- async jobs: Informat school-bill PDFs, marked as a job in their spec -------------------------
 BILLS = "/informat/rekeningen/1"
 
 
@@ -342,7 +363,9 @@ def test_polling_with_backoff_then_downloading_passes():
     j.wait(8.0)
     poll(j, status=200)
     download(j)
-    report = j.verify("pdf_polling_backs_off", "pdf_polling_stops_when_ready", "pdf_downloaded_when_ready")
+    report = j.verify(
+        "job_polling_backs_off", "job_polling_stops_when_ready", "job_result_downloaded_when_ready"
+    )
     assert [str(v.outcome) for v in report.verdicts] == [PASSED, PASSED, PASSED]
 
 
@@ -356,18 +379,20 @@ def test_fixed_fast_polling_fails_every_polling_rule():
     poll(j, status=200)
     j.wait(0.1)
     poll(j, status=200)
-    report = j.verify("pdf_polling_backs_off", "pdf_polling_stops_when_ready", "pdf_downloaded_when_ready")
-    backoff = messages(report, "pdf_polling_backs_off")
+    report = j.verify(
+        "job_polling_backs_off", "job_polling_stops_when_ready", "job_result_downloaded_when_ready"
+    )
+    backoff = messages(report, "job_polling_backs_off")
     assert backoff[0].startswith(
         "PDF job job-1: 6 of 6 polls came sooner than the Retry-After of the answer before"
     )
     assert "Retry-After: 2" in backoff[0]
     assert backoff[1].startswith("PDF job job-1: the polling interval did not grow (waits 0.10 s, 0.10 s")
-    assert messages(report, "pdf_polling_stops_when_ready") == [
+    assert messages(report, "job_polling_stops_when_ready") == [
         "PDF job job-1 was ready at #7, yet was polled 1 more time(s) (#8); stop polling once a job is "
         "ready or gone"
     ]
-    assert messages(report, "pdf_downloaded_when_ready") == [
+    assert messages(report, "job_result_downloaded_when_ready") == [
         "PDF job job-1 was ready at #7, but its PDF was never downloaded"
     ]
 
@@ -378,7 +403,7 @@ def test_a_shrinking_wait_fails():
     for wait in (1.0, 3.0, 2.0):
         j.wait(wait)
         poll(j)
-    (message,) = messages(j.verify(), "pdf_polling_backs_off")
+    (message,) = messages(j.verify(), "job_polling_backs_off")
     assert message.startswith(
         "PDF job job-1: the wait between polls shrank 1 time(s) (e.g. from 3.00 s to 2.00 s before #4)"
     )
@@ -389,17 +414,82 @@ def test_downloading_before_ready_fails():
     start_job(j)
     j.wait(1)
     download(j, status=404)
-    assert messages(j.verify(), "pdf_downloaded_when_ready") == [
+    assert messages(j.verify(), "job_result_downloaded_when_ready") == [
         "PDF job job-1: the PDF was asked for before the job said ready (#2); poll the job until it is "
         "ready first"
     ]
 
 
-def test_no_pdf_job_means_the_pdf_checks_are_not_exercised():
+def test_no_job_means_the_job_checks_are_not_exercised():
     j = Journal()
     j.nbb()
-    report = j.verify("pdf_polling_backs_off", "pdf_polling_stops_when_ready", "pdf_downloaded_when_ready")
+    report = j.verify(
+        "job_polling_backs_off", "job_polling_stops_when_ready", "job_result_downloaded_when_ready"
+    )
     assert [str(v.outcome) for v in report.verdicts] == [NOT_EXERCISED] * 3
+
+
+EXPORTS_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Exports", "version": "1"},
+    "x-sandbox": {"api": "exports", "handlers": "tests.contracts.builder"},
+    "paths": {
+        "/exports": {
+            "post": {
+                "operationId": "orderExport",
+                "x-sandbox": {"job": {"role": "start", "name": "CODA export"}},
+                "responses": {"202": {"description": "ordered"}},
+            }
+        },
+        "/exports/{exportId}/status": {
+            "get": {
+                "operationId": "exportStatus",
+                "x-sandbox": {"job": {"role": "poll", "id": "exportId", "result": "href"}},
+                "parameters": [{"name": "exportId", "in": "path", "required": True}],
+                "responses": {"200": {"description": "ready"}, "202": {"description": "pending"}},
+            }
+        },
+        "/files/{fileId}": {
+            "get": {
+                "operationId": "getFile",
+                "x-sandbox": {"job": {"role": "download"}},
+                "parameters": [{"name": "fileId", "in": "path", "required": True}],
+                "responses": {"200": {"description": "the file"}},
+            }
+        },
+    },
+}
+
+
+def test_a_job_of_any_api_is_judged_from_the_marks_in_its_spec():
+    """No check names an operation: a job named only by its Location, polled at another path and
+    downloaded from the link its ready answer gives, is judged by the same checks."""
+    operations = compile_operations(SpecDocument.from_raw(EXPORTS_SPEC, Path("exports.yaml")), "exports")
+    j = Journal()
+    location = {"location": "https://exports.test/api/exports/e-7/status", "retry-after": "1"}
+    j.add("exports", "orderExport", "POST", "/api/exports", 202, response_headers=location)
+    for wait in (1.0, 1.0, 1.0):
+        j.wait(wait)
+        j.add("exports", "exportStatus", "GET", "/api/exports/e-7/status", 202, response_headers=location)
+    j.wait(1.0)
+    ready = {"href": "https://exports.test/api/files/f-1"}
+    j.add("exports", "exportStatus", "GET", "/api/exports/e-7/status", 200, response_body=ready)
+    j.add("exports", "getFile", "GET", "/api/files/f-1", 200, response_body=b"0000")
+    j.add("exports", "getFile", "GET", "/api/files/f-2", 200, response_body=b"0000")  # no job's
+    report = j.verify(
+        "job_polling_backs_off",
+        "job_polling_stops_when_ready",
+        "job_result_downloaded_when_ready",
+        operations=operations,
+    )
+    assert [str(v.outcome) for v in report.verdicts] == [FAILED, PASSED, PASSED]
+    assert messages(report, "job_polling_backs_off") == [
+        "CODA export job e-7: the polling interval did not grow (waits 1.00 s, 1.00 s, 1.00 s, 1.00 s); "
+        "back off, e.g. double the wait after each pending answer"
+    ]
+    assert report.verdicts[2].summary == "async jobs ready or downloaded judged: 1"
+    unmarked = j.verify("job_polling_backs_off", operations=[])
+    assert str(unmarked.verdicts[0].outcome) == NOT_EXERCISED
 
 
 # -- settings -----------------------------------------------------------------------------------------
@@ -416,11 +506,11 @@ def test_a_gone_job_is_not_polled_again_and_needs_no_download():
     start_job(j)
     j.wait(1)
     poll(j, status=410)
-    report = j.verify("pdf_polling_stops_when_ready", "pdf_downloaded_when_ready")
+    report = j.verify("job_polling_stops_when_ready", "job_result_downloaded_when_ready")
     assert [str(v.outcome) for v in report.verdicts] == [PASSED, NOT_EXERCISED]
     j.wait(1)
     poll(j, status=410)
-    assert messages(j.verify(), "pdf_polling_stops_when_ready") == [
+    assert messages(j.verify(), "job_polling_stops_when_ready") == [
         "PDF job job-1 was gone (410) at #2, yet was polled 1 more time(s) (#3); stop polling once a job "
         "is ready or gone"
     ]

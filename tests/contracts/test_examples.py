@@ -51,9 +51,9 @@ def test_the_good_client_passes_every_check_it_exercises(tenant):
         "retry_after_honoured_after_429",
         "token_reused_until_expiry",
         "token_renewed_after_401",
-        "pdf_polling_backs_off",
-        "pdf_polling_stops_when_ready",
-        "pdf_downloaded_when_ready",
+        "job_polling_backs_off",
+        "job_polling_stops_when_ready",
+        "job_result_downloaded_when_ready",
         "no_burst",
         "no_credentials_in_url",
     }
@@ -66,7 +66,7 @@ def test_the_careless_client_fails_exactly_the_rules_it_breaks(tenant):
         "nbb_fresh_request_id",
         "retry_after_honoured_after_429",
         "token_reused_until_expiry",
-        "pdf_polling_backs_off",
+        "job_polling_backs_off",
     }
     said = " ".join(f.message for v in report.failed for f in v.findings)
     assert "was sent with 5 requests" in said and "generate a new one for every request, retries" in said

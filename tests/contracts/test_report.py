@@ -47,7 +47,7 @@ def test_json_carries_every_check_with_its_findings():
     assert (report["ok"], report["failed"], report["passed"], report["notExercised"]) == (False, 2, 4, 8)
     assert [c["name"] for c in report["checks"]] == list(CHECKS)
     failed = next(c for c in report["checks"] if c["name"] == "nbb_fresh_request_id")
-    assert failed["outcome"] == "failed" and failed["group"] == "nbb"
+    assert failed["outcome"] == "failed" and failed["group"] == "nbb_cbso"
     exchange = failed["findings"][0]["exchanges"][0]
     assert exchange == {
         "seq": 25,
@@ -71,6 +71,6 @@ def test_junit_xml_is_valid_with_a_case_per_check():
     assert failure.get("message").startswith("11 access token(s) for scope 'api.read' were fetched")
     assert "#3 09:00:00.020 POST /oauth2/connect/token -> 200" in failure.text
     assert (
-        cases["pdf_polling_backs_off"].find("skipped").get("message") == "not exercised: no PDF jobs polled"
+        cases["job_polling_backs_off"].find("skipped").get("message") == "not exercised: no async jobs polled"
     )
     assert cases["no_burst"].find("system-out").text == "requests judged: 26"

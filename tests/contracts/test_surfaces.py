@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from sandbox.cli import main
-from sandbox.contracts import CHECKS, served_formats
+from sandbox.contracts import CHECKS
+from sandbox.spec.xsandbox import JobMark
 from tests.conftest import make_client
 from tests.contracts.test_report import JUNIT_SCHEMA
 
@@ -122,17 +123,20 @@ def test_control_plane_refuses_unknown_checks_and_tenants(client):
     assert (missing.status_code, missing.json()["detail"]) == (404, "No tenant 't-000000000000'")
 
 
-def test_served_formats_read_from_the_specs_match_the_compiled_operations(client):
-    services = client.app.state.services
+def test_the_client_compiles_the_operations_from_the_specs_the_sandbox_serves(client, sandbox):
+    served = {(op.api, op.operation_id): op for op in sandbox.operations()}
     compiled = {
-        (api.name, op.operation_id): tuple(op.produces) for api in services.apis for op in api.operations
+        (op.api, op.operation_id): op for api in client.app.state.services.apis for op in api.operations
     }
-    assert served_formats(api.doc.raw for api in services.apis) == compiled
-    assert compiled[("nbb-cbso", "getAccountingData")] == (
+    assert {key: (op.produces, op.job) for key, op in served.items()} == {
+        key: (op.produces, op.job) for key, op in compiled.items()
+    }
+    assert served[("nbb-cbso", "getAccountingData")].produces == [
         "application/x.jsonxbrl",
         "application/x.xbrl",
         "application/pdf",
-    )
+    ]
+    assert served[("informat-bills", "getPdfJob")].job == JobMark("poll", id="jobId", result="pdfUrl")
 
 
 # -- the pytest plugin --------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Checks of the NBB CBSO Webservices' own rules: one key per product, a fresh X-Request-Id,
-days that exist, and a format named in Accept."""
+days that exist, and a format named in Accept. The facts they judge by (the time zone, the
+archive window, which operations serve a day's batch or an archive, what each serves) are the
+NBB package's and its spec's own."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import uuid
 from collections import defaultdict
 from datetime import date
 
+from sandbox.apis.nbb_cbso.handlers import ARCHIVE_YEARS, ZIPS, archive_day, improved_archive_day
 from sandbox.contracts.exchanges import Entry, listing
 from sandbox.contracts.registry import Context, Finding, Judgement, check, judged
 from sandbox.runtime.timerules import archive_window
@@ -14,30 +17,16 @@ from sandbox.worlds.calendar import BRUSSELS, local_day
 
 API = "nbb-cbso"
 KEY_HEADER = "NBB-CBSO-Subscription-Key"
-PRODUCTS = ("authentic", "extracts", "authentic-archive", "improved", "improved-archive")
-# The same fact as the NBB handlers' (a test pins it), without importing the NBB world here.
-ARCHIVE_YEARS = 3
-DAILY_OPERATIONS = frozenset(
-    {
-        "getExtractReferences",
-        "getExtractAccountingData",
-        "getImprovedBatchReferences",
-        "getImprovedBatchAccountingData",
-    }
-)
 ARCHIVE_OPERATIONS = frozenset(
-    {
-        "getAuthenticArchiveReferences",
-        "getAuthenticArchiveAccountingData",
-        "getImprovedArchiveReferences",
-        "getImprovedArchiveAccountingData",
-    }
+    op for op, (day, _) in ZIPS.items() if day in (archive_day, improved_archive_day)
 )
+DAILY_OPERATIONS = frozenset(ZIPS) - ARCHIVE_OPERATIONS
 
 
-def product(entry: Entry) -> str | None:
-    """The product a request addresses: the first path segment that names one."""
-    return next((segment for segment in entry.path.split("/") if segment in PRODUCTS), None)
+def product(ctx: Context, entry: Entry) -> str | None:
+    """The product a request addresses: the first segment of its operation's path."""
+    operation = ctx.operation(API, entry.operation_id)
+    return operation.path.split("/")[1] if operation else None
 
 
 def _operations(ctx: Context) -> list[Entry]:
@@ -58,7 +47,7 @@ def nbb_subscription_key_per_product(ctx: Context) -> Judgement:
     accepted: dict[str, set[str]] = defaultdict(set)  # key fingerprint -> products it opened
     for e in entries:
         if e.header(KEY_HEADER) and e.status not in (0, 401):
-            accepted[e.header(KEY_HEADER)].add(product(e) or "?")
+            accepted[e.header(KEY_HEADER)].add(product(ctx, e) or "?")
     refused = [e for e in entries if e.header(KEY_HEADER) and e.status == 401 and not e.fault]
     findings = []
     if missing:
@@ -71,7 +60,7 @@ def nbb_subscription_key_per_product(ctx: Context) -> Judgement:
         )
     by_product: dict[str, list[Entry]] = defaultdict(list)
     for e in refused:
-        by_product[product(e) or "?"].append(e)
+        by_product[product(ctx, e) or "?"].append(e)
     for name, wrong in by_product.items():
         owners = sorted({p for e in wrong for p in accepted.get(e.header(KEY_HEADER), ())} - {name})
         why = f"the key of {', '.join(owners)} was sent" if owners else "the key was not valid"
@@ -217,7 +206,7 @@ def nbb_accept_names_a_served_format(ctx: Context) -> Judgement:
     by_problem: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     entries = _operations(ctx)
     for e in entries:
-        served = [m.lower() for m in ctx.formats.get((API, e.operation_id), ())]
+        served = [m.lower() for m in ctx.served(API, e.operation_id)]
         named = _named_types(e.header("accept"))
         refused = e.status == 415 and not e.fault
         if refused or (served and named and not set(named) & set(served)):
@@ -226,7 +215,7 @@ def nbb_accept_names_a_served_format(ctx: Context) -> Judgement:
             by_problem[(e.operation_id, "unnamed")].append(e)
     findings = []
     for (operation, problem), wrong in by_problem.items():
-        served = ", ".join(ctx.formats.get((API, operation), ())) or "see the spec"
+        served = ", ".join(ctx.served(API, operation)) or "see the spec"
         accepts = sorted({e.header("accept") or "(none)" for e in wrong})
         if problem == "refused":
             message = (

@@ -1,0 +1,206 @@
+"""The sandbox's own OpenAPI extensions, checked against a schema when a spec is loaded.
+
+A spec speaks to the engine through three extensions: `x-sandbox` (at the document root: how the
+API is served; on an operation: marks such as the async-job role the contract checks read),
+`x-sandbox-admin` (on a security scheme: the control plane's admin token) and
+`x-sandbox-fidelity` (anywhere: how faithful to the real API a part is, and where that is known
+from). A key the engine does not know is refused with a suggestion, since a misspelt quirk would
+otherwise be silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+FIDELITY_LEVELS = ("verified", "inferred", "invented")
+
+FIDELITY_SCHEMA: dict = {
+    "description": "How faithful to the real API this part is: a level alone, or a level with its source",
+    "oneOf": [
+        {"enum": list(FIDELITY_LEVELS)},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["level", "source"],
+            "properties": {
+                "level": {"enum": list(FIDELITY_LEVELS)},
+                "source": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "where the facts come from, e.g. apis/nbb-cbso.md §2",
+                },
+            },
+        },
+    ],
+}
+
+DOCUMENT_SCHEMA: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["api", "handlers"],
+    "properties": {
+        "api": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$", "description": "the API's name"},
+        "handlers": {"type": "string", "description": "the module whose `package` binds the handlers"},
+        "prefix": {"type": "string", "pattern": "^/", "description": "path prefix; /<api> by default"},
+        "hosts": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True},
+        "fixture": {"type": "string", "description": "the fixtures file that shapes the world"},
+        "family": {"type": "string", "description": "APIs sharing one world share a family"},
+        "journal": {"type": "boolean", "description": "whether exchanges are journaled (default true)"},
+        "rate-limit": {"type": "boolean", "description": "whether requests are rate limited (default true)"},
+        "unacceptable-status": {"type": "integer", "minimum": 400, "maximum": 499},
+        "request-id-header": {"type": "string", "minLength": 1},
+        "query-case-insensitive": {"type": "boolean"},
+    },
+}
+
+JOB_ROLES = ("start", "poll", "download")
+
+OPERATION_SCHEMA: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "job": {
+            "description": "this operation's part in an asynchronous job, judged by the job contract checks",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["role"],
+            "properties": {
+                "role": {"enum": list(JOB_ROLES)},
+                "name": {"type": "string", "description": "start: what the job makes, as messages say it"},
+                "id": {
+                    "type": "string",
+                    "description": "start: the field of the 202 body naming the job; "
+                    "poll and download: the path parameter naming it",
+                },
+                "result": {
+                    "type": "string",
+                    "description": "poll: the field of the ready answer linking the result",
+                },
+            },
+            "allOf": [
+                {"if": {"properties": {"role": {"const": "start"}}}, "then": {"required": ["name"]}},
+                {"if": {"properties": {"role": {"const": "poll"}}}, "then": {"required": ["id"]}},
+            ],
+        }
+    },
+}
+
+ADMIN_SCHEMA: dict = {"type": "boolean", "description": "the scheme is the control plane's admin token"}
+
+_VALIDATORS = {
+    name: Draft202012Validator(schema)
+    for name, schema in (
+        ("x-sandbox", DOCUMENT_SCHEMA),
+        ("operation x-sandbox", OPERATION_SCHEMA),
+        ("x-sandbox-fidelity", FIDELITY_SCHEMA),
+        ("x-sandbox-admin", ADMIN_SCHEMA),
+    )
+}
+KNOWN_KEYS = ("x-sandbox", "x-sandbox-admin", "x-sandbox-fidelity")
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_LITERALS = frozenset({"example", "examples", "enum", "const", "default"})  # data, not spec
+_NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs"})  # keys are names
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    level: str
+    source: str | None
+
+    @classmethod
+    def of(cls, node: Any, inherited: Fidelity | None = None) -> Fidelity | None:
+        """The label of an OpenAPI object; a missing level or source is inherited."""
+        label = node.get("x-sandbox-fidelity") if isinstance(node, dict) else None
+        if label is None:
+            return inherited
+        if isinstance(label, str):
+            return cls(label, inherited.source if inherited else None)
+        return cls(label["level"], label["source"])
+
+
+@dataclass(frozen=True)
+class JobMark:
+    role: str  # start, poll or download
+    name: str | None = None
+    id: str | None = None
+    result: str | None = None
+
+    @classmethod
+    def of(cls, operation: dict) -> JobMark | None:
+        mark = (operation.get("x-sandbox") or {}).get("job")
+        return cls(**mark) if mark else None
+
+
+def _pointer(*tokens: Any) -> str:
+    return "#" + "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+def _suggestion(key: str, known: Any) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(sorted(known))}"
+
+
+def _schema_problems(kind: str, value: Any, where: tuple) -> Iterator[str]:
+    for error in sorted(_VALIDATORS[kind].iter_errors(value), key=lambda e: list(e.absolute_path)):
+        location = _pointer(*where, *error.absolute_path)
+        if error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            for key in sorted(set(error.instance) - set(known)):
+                yield f"{location}: unknown key {key!r} in {kind}{_suggestion(key, known)}"
+        else:
+            yield f"{location}: {error.message} in {kind}"
+
+
+def _is_operation(where: tuple) -> bool:
+    return len(where) == 3 and where[0] == "paths" and where[2] in _METHODS
+
+
+def _is_security_scheme(where: tuple) -> bool:
+    return len(where) == 3 and where[:2] == ("components", "securitySchemes")
+
+
+def _extension_problems(node: Any, where: tuple) -> Iterator[str]:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _extension_problems(item, (*where, index))
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if not isinstance(key, str) or key in _LITERALS:
+            continue
+        if key.startswith("x-sandbox"):
+            yield from _extension_key_problems(key, value, where)
+        elif key in _NAMED_SCHEMAS and isinstance(value, dict):
+            for name, schema in value.items():
+                yield from _extension_problems(schema, (*where, key, name))
+        elif not key.startswith("x-"):
+            yield from _extension_problems(value, (*where, key))
+
+
+def _extension_key_problems(key: str, value: Any, where: tuple) -> Iterator[str]:
+    location = _pointer(*where, key)
+    if key == "x-sandbox-fidelity":
+        yield from _schema_problems(key, value, (*where, key))
+    elif key == "x-sandbox" and not where:
+        yield from _schema_problems(key, value, (key,))
+    elif key == "x-sandbox" and _is_operation(where):
+        yield from _schema_problems("operation x-sandbox", value, (*where, key))
+    elif key == "x-sandbox":
+        yield f"{location}: x-sandbox belongs at the document root or on an operation"
+    elif key == "x-sandbox-admin" and _is_security_scheme(where):
+        yield from _schema_problems(key, value, (*where, key))
+    elif key == "x-sandbox-admin":
+        yield f"{location}: x-sandbox-admin belongs on a security scheme"
+    else:
+        yield f"{location}: unknown extension {key!r}{_suggestion(key, KNOWN_KEYS)}"
+
+
+def extension_problems(document: dict) -> list[str]:
+    """Every misuse of the sandbox's extensions in an OpenAPI document, each with its location."""
+    return list(_extension_problems(document, ()))
