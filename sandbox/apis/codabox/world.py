@@ -472,6 +472,21 @@ class CodaboxWorld:
             key=key,
         )
 
+    def document(self, ref: DocumentRef):
+        """What a feed entry stands for: a Statement, SocialDocument, Invoice or ExpenseNote."""
+        from sandbox.apis.codabox import invoices, soda
+
+        client = self.client(ref.client_id)
+        if client is None:
+            return None
+        if ref.model == "coda":
+            return self.statement(*ref.key)
+        if ref.model == "soda":
+            return soda.build(self, client, ref.key[0], ref.day)
+        if ref.model == "expense":
+            return invoices.expense_note(self, client, *ref.key)
+        return invoices.invoice(self, client, ref.model, *ref.key)
+
     # -- bank statements -----------------------------------------------------------------------
     def closing_balance(self, account: BankAccount, day: date) -> Decimal:
         """The balance at the end of a business day: drawn for that day alone, so any day is at hand."""
