@@ -349,6 +349,10 @@ class CodaboxWorld:
             return None
         return next((m for m in self._mandates(found[0]) if iban in m.ibans), None)
 
+    def signing_url(self, mandate_id: str) -> str:
+        """Where the client signs a mandate online (Twikey, for the banks that support it)."""
+        return f"https://signing.sandbox.codabox.test/twikey/{mandate_id}"
+
     def _build_mandates(self, client: Client) -> tuple[Mandate, ...]:
         if client.natural_person:
             return ()
@@ -370,7 +374,7 @@ class CodaboxWorld:
         ordered = _local(low + timedelta(rng.randrange((high - low).days)), 10, rng.randrange(60))
         mandate_id = self.id("coda-mandate", client.id, bank.bic)
         history = [(ordered, "registered"), (ordered + timedelta(minutes=1), "awaiting_signature")]
-        twikey = f"https://signing.sandbox.codabox.test/twikey/{mandate_id}" if bank.online_signing else None
+        twikey = self.signing_url(mandate_id) if bank.online_signing else None
         roll = rng.random()
         reason_code, reason = "R-0", None
         # The magic clients behave the same in every world: one never signs, the accented one is active.
