@@ -129,6 +129,7 @@ def test_signing_leads_to_active_after_the_banks_days_on_the_clock(world):
     signed = rules.sign(world, rules.with_mandate({}, mandate), mandate.id, later(hours=1))
     assert signed.state_at(later(hours=1)) == "signed"
     assert signed.state_at(later(hours=3)) == "bank_procedure"
+    assert signed.state_modified_at(later(hours=3)) == later(hours=2)
     active_day = add_business_days(NOW.date(), world.banks["BBRUBEBB"].activation_days)
     assert signed.validity_start == active_day
     assert signed.state_at(datetime.combine(active_day, NOW.time(), tzinfo=tk.BRUSSELS)) == "active"

@@ -28,7 +28,7 @@ CODA_STATES = (
     "archived",
 )
 SODA_STATES = ("not_signed", "signed", "requested", "delayed", "confirmed", "active", "archived", "problem")
-DOCUMENT_MODELS = ("coda", "soda", "purchase_invoice", "sales_invoice", "expense")
+# Document models and the formats each can be downloaded in, as CodaBox's pod-client lists them.
 ALLOWED_FORMATS = {
     "coda": ("cod", "pdf", "xml"),
     "soda": ("pdf", "xml"),
@@ -154,7 +154,7 @@ class DocumentRef:
     """One document of the feed: what it is, whose it is and from when it can be fetched."""
 
     id: str
-    model: str  # one of DOCUMENT_MODELS
+    model: str  # a document model, a key of ALLOWED_FORMATS
     office_id: str
     client_id: str
     day: date  # the statement, period or invoice day
