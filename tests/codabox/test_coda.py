@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,7 +28,33 @@ def files(first_90_days, tmp_path_factory):
     path = folder / f"{iban}-all.cod"
     path.write_bytes(coda.render(statements))
     out.append((path, statements))
+    for name, statement in unusual_statements(statements[0]).items():
+        path = folder / f"{name}.cod"
+        path.write_bytes(coda.render([statement]))
+        out.append((path, [statement]))
     return out
+
+
+def unusual_statements(statement):
+    """A day without movements, and a foreign account (a Dutch IBAN: account structure 3)."""
+    return {
+        "no-movements": replace(statement, movements=(), new_balance=statement.old_balance, free_message=""),
+        "foreign": replace(statement, iban="NL91ABNA0417164300", bic="ABNANL2A"),
+    }
+
+
+def test_a_day_without_movements_has_only_the_balance_records(first_90_days):
+    statement = unusual_statements(next(iter(first_90_days.values()))[0])["no-movements"]
+    lines = coda.render([statement]).decode(coda.ENCODING).splitlines()
+    assert [line[0] for line in lines] == ["0", "1", "8", "9"]
+    assert lines[-1][16:22] == "000002"
+    assert coda.metadata([statement])["movement_count"] == 0
+
+
+def test_a_foreign_iban_is_account_structure_3(first_90_days):
+    statement = unusual_statements(next(iter(first_90_days.values()))[0])["foreign"]
+    record = coda.render([statement]).decode(coda.ENCODING).splitlines()[1]
+    assert record[1] == "3" and record[5:39].rstrip() == "NL91ABNA0417164300" and record[39:42] == "EUR"
 
 
 def test_a_sample_of_ninety_days_has_every_record_kind(files):
@@ -46,7 +73,9 @@ def test_every_record_is_128_characters(files):
 
 def test_files_are_ascii_except_for_the_accented_client(world, first_90_days, files):
     accented = {a.iban for a in accented_client(world).accounts}
-    non_ascii = {statements[0].iban for path, statements in files if not path.read_bytes().isascii()}
+    non_ascii = {
+        s[0].iban for path, s in files if not path.read_bytes().isascii() and s[0].iban in first_90_days
+    }
     assert non_ascii and non_ascii <= accented
     sample = coda.render([first_90_days[sorted(non_ascii)[0]][0]]).decode(coda.ENCODING)
     assert "Brasserie Hélène & Frères" in sample

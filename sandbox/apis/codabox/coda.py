@@ -47,7 +47,7 @@ def _unsigned(amount: Decimal) -> str:
 
 
 def _account(statement: Statement) -> str:
-    """The 37 characters of account and currency shared by records 1 and 8 (structure 2: Belgian IBAN)."""
+    """The 37 characters of account and currency shared by records 1 and 8 (an IBAN: structure 2 or 3)."""
     return statement.iban.ljust(34) + statement.currency
 
 
@@ -111,7 +111,7 @@ class _Writer:
         s = self.statement
         return (
             _Record("1")
-            .put(1, "2")
+            .put(1, "2" if s.iban.startswith("BE") else "3")  # Belgian or foreign IBAN
             .put(2, f"{s.number:03d}")
             .put(5, _account(s))
             .put(42, _amount(s.old_balance))
