@@ -81,6 +81,12 @@ def test_files_are_ascii_except_for_the_accented_client(world, first_90_days, fi
     assert "Brasserie Hélène & Frères" in sample
 
 
+def test_the_sample_has_overdrafts_and_credits_and_debits(first_90_days):
+    statements = [s for ss in first_90_days.values() for s in ss]
+    assert any(s.new_balance < 0 for s in statements) and any(s.new_balance > 0 for s in statements)
+    assert any(s.total_credit and s.total_debit for s in statements)
+
+
 def test_balances_chain_and_statement_numbers_follow_on(first_90_days):
     for statements in first_90_days.values():
         for statement in statements:

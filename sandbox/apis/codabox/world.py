@@ -321,7 +321,7 @@ class CodaboxWorld:
                     iban=iban,
                     bank=bank,
                     client_id=client_id,
-                    typical_balance=Decimal(rng.randrange(2_000, 250_000)),
+                    typical_balance=Decimal(rng.randrange(20, 250) * 10 ** rng.randint(2, 3)),
                     movements_per_day=rng.randint(2, 8),
                 )
             )
@@ -495,7 +495,9 @@ class CodaboxWorld:
     def closing_balance(self, account: BankAccount, day: date) -> Decimal:
         """The balance at the end of a business day: drawn for that day alone, so any day is at hand."""
         rng = self.rng("balance", account.iban, day.isoformat())
-        swing = account.typical_balance * Decimal(rng.randrange(-400, 400)) / 1000
+        # Small accounts now and then go into overdraft, so negative balances appear in the files too.
+        low = -1500 if account.typical_balance < 30_000 else -400
+        swing = account.typical_balance * Decimal(rng.randrange(low, 400)) / 1000
         return (account.typical_balance + swing).quantize(Decimal("0.01"))
 
     def statement(self, iban: str, day: date):
