@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sandbox.apis.codabox import _toolkit as tk
 from sandbox.apis.codabox import mandates as rules
 from sandbox.apis.codabox.mandates import MandateError
-from sandbox.apis.codabox.world import CODA_STATES, SODA_STATES, Mandate, add_business_days
+from sandbox.apis.codabox.world import CODA_STATES, SODA_STATES, Mandate
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=tk.BRUSSELS)  # a Monday
 
@@ -130,7 +130,7 @@ def test_signing_leads_to_active_after_the_banks_days_on_the_clock(world):
     assert signed.state_at(later(hours=1)) == "signed"
     assert signed.state_at(later(hours=3)) == "bank_procedure"
     assert signed.state_modified_at(later(hours=3)) == later(hours=2)
-    active_day = add_business_days(NOW.date(), world.banks["BBRUBEBB"].activation_days)
+    active_day = tk.add_business_days(NOW.date(), world.banks["BBRUBEBB"].activation_days)
     assert signed.validity_start == active_day
     assert signed.state_at(datetime.combine(active_day, NOW.time(), tzinfo=tk.BRUSSELS)) == "active"
     assert signed.reason_code == "R-0"

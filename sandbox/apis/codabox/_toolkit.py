@@ -11,6 +11,7 @@ import random
 import unicodedata
 import uuid
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,11 @@ def vat_number(enterprise: str) -> str:
     return f"BE{enterprise}"
 
 
+def cents(amount: Decimal) -> Decimal:
+    """An amount rounded to the cent, halves away from zero as invoices and payslips round."""
+    return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 # -- text ------------------------------------------------------------------------------------------
 def ascii_text(text: str) -> str:
     """Accents dropped (Hélène -> Helene), for files that clients read as ASCII."""
@@ -117,3 +123,23 @@ def previous_business_day(day: date) -> date:
 def business_day_of_year(day: date) -> int:
     """1 for the first business day of the year, 2 for the next and so on."""
     return len(business_days(date(day.year, 1, 1), day))
+
+
+def add_business_days(day: date, count: int) -> date:
+    while count > 0:
+        day += timedelta(1)
+        count -= is_business_day(day)
+    return day
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of every month that overlaps [first, last]."""
+    months, month = [], date(first.year, first.month, 1)
+    while month <= last:
+        months.append(month)
+        month = first_of_next_month(month)
+    return months

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sandbox.apis.codabox import _toolkit as tk
@@ -16,7 +16,6 @@ from sandbox.apis.codabox import _toolkit as tk
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import Client, CodaboxWorld
 
-CENT = Decimal("0.01")
 VAT_RATES = (Decimal(21), Decimal(21), Decimal(21), Decimal(6), Decimal(12))
 GOODS = (
     ("Consultancy", "HUR", 85, 140),
@@ -56,7 +55,7 @@ class InvoiceLine:
 
     @property
     def net(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return tk.cents(self.quantity * self.unit_price)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Invoice:
         out = []
         for rate in rates:
             taxable = sum((line.net for line in self.lines if line.vat_rate == rate), Decimal(0))
-            out.append((rate, taxable, (taxable * rate / 100).quantize(CENT, ROUND_HALF_UP)))
+            out.append((rate, taxable, tk.cents(taxable * rate / 100)))
         return out
 
     @property
@@ -108,14 +107,14 @@ class ExpenseNote:
 
     @property
     def vat(self) -> Decimal:
-        return (self.amount * self.vat_rate / (100 + self.vat_rate)).quantize(CENT, ROUND_HALF_UP)
+        return tk.cents(self.amount * self.vat_rate / (100 + self.vat_rate))
 
 
 def _month_days(world: CodaboxWorld, client: Client, model: str, year: int, month: int) -> list[date]:
     low, high = world.fixture[f"{model}s_per_month" if model != "expense" else "expense_notes_per_month"]
     rng = world.rng("invoice-month", client.id, model, year, month)
     first = date(year, month, 1)
-    days = tk.business_days(first, date(year + month // 12, month % 12 + 1, 1) - timedelta(1))
+    days = tk.business_days(first, tk.first_of_next_month(first) - timedelta(1))
     return sorted(rng.choice(days) for _ in range(rng.randint(int(low), int(high))))
 
 
@@ -124,12 +123,10 @@ def entries(
 ) -> list[tuple[date, int]]:
     """(day, index in its month) of every document of this model dated from `start` to `end`."""
     out = []
-    year, month = start.year, start.month
-    while date(year, month, 1) <= end:
-        for index, day in enumerate(_month_days(world, client, model, year, month)):
+    for month in tk.months_between(start, end):
+        for index, day in enumerate(_month_days(world, client, model, month.year, month.month)):
             if start <= day <= end:
                 out.append((day, index))
-        year, month = year + month // 12, month % 12 + 1
     return out
 
 
@@ -177,7 +174,7 @@ def invoice(world: CodaboxWorld, client: Client, model: str, day: date, index: i
                 description=description,
                 unit=unit,
                 quantity=Decimal(rng.randint(1, 40)),
-                unit_price=(Decimal(rng.randrange(low * 100, high * 100 + 1)) / 100).quantize(CENT),
+                unit_price=Decimal(rng.randrange(low * 100, high * 100 + 1)) / 100,
                 vat_rate=rng.choice(VAT_RATES),
             )
         )
@@ -211,6 +208,6 @@ def expense_note(world: CodaboxWorld, client: Client, day: date, index: int) -> 
         company=_client_party(client, ""),
         category=category,
         merchant=f"{fake.last_name()} {fake.city()}",
-        amount=(Decimal(rng.randrange(500, 25_000)) / 100).quantize(CENT),
+        amount=Decimal(rng.randrange(500, 25_000)) / 100,
         vat_rate=Decimal(rate),
     )

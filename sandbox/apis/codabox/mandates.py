@@ -9,12 +9,12 @@ state that the clock reads moves on by itself: a bank takes days.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from sandbox.apis.codabox import _toolkit as tk
-from sandbox.apis.codabox.world import CodaboxWorld, Mandate, add_business_days, first_of_next_month
+from sandbox.apis.codabox.world import CodaboxWorld, Mandate
 
 PENDING = ("registered", "in_preparation", "awaiting_signature", "signed", "bank_procedure")
 SIGNED_OR_LATER = ("signed", "bank_procedure", "active")
@@ -219,17 +219,15 @@ def _at(day, hour: int) -> datetime:
 def _then(mandate: Mandate, now: datetime, steps: list[tuple[datetime, str]], **changes: Any) -> Mandate:
     """The mandate with what was planned after `now` replaced by `steps`."""
     kept = tuple((since, state) for since, state in mandate.history if since <= now)
-    fields = {**to_dict(mandate), **changes}
-    fields["history"] = [[since.isoformat(), state] for since, state in (*kept, *steps)]
-    return from_dict(fields)
+    return replace(mandate, history=(*kept, *steps), **changes)
 
 
 def _soda_path(mandate: Mandate, now: datetime) -> Mandate:
     """Signed now; the social secretariat has it the next business day and confirms within a week;
     files flow from the first of the next month."""
-    requested = _at(add_business_days(now.astimezone(tk.BRUSSELS).date(), 1), 9)
-    confirmed = _at(add_business_days(requested.date(), 5), 9)
-    active = _at(first_of_next_month(confirmed.date()), 8)
+    requested = _at(tk.add_business_days(now.astimezone(tk.BRUSSELS).date(), 1), 9)
+    confirmed = _at(tk.add_business_days(requested.date(), 5), 9)
+    active = _at(tk.first_of_next_month(confirmed.date()), 8)
     steps = [(now, "signed"), (requested, "requested"), (confirmed, "confirmed"), (active, "active")]
     return _then(mandate, now, steps)
 
@@ -255,7 +253,7 @@ def sign(
     if state not in ("registered", "in_preparation", "awaiting_signature"):
         return _error("invalid_transition", f"a CODA mandate in state {state} cannot be signed")
     bank = world.banks[mandate.bank_id or ""]
-    decided = add_business_days(now.astimezone(tk.BRUSSELS).date(), bank.activation_days)
+    decided = tk.add_business_days(now.astimezone(tk.BRUSSELS).date(), bank.activation_days)
     steps = [(now, "signed"), (now + timedelta(hours=1), "bank_procedure")]
     if bank.refusal:
         reason_code, reason = bank.refusal

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from sandbox.apis.codabox import _toolkit as tk
+
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import Client, CodaboxWorld
 
-CENT = Decimal("0.01")
 SECRETARIATS = ("Securex", "SD Worx", "Partena Professional", "Acerta", "Liantis", "Group S")
 DEPARTMENTS = ("Administratie", "Productie", "Verkoop", "Logistiek")
 
@@ -49,19 +50,15 @@ class SocialDocument:
         return sum((line.credit for line in self.lines), Decimal(0))
 
 
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, ROUND_HALF_UP)
-
-
 def build(world: CodaboxWorld, client: Client, period: date, generated: date) -> SocialDocument:
     """The payroll of one month: per department, wages and employer's contributions against what is owed."""
     rng = world.rng("soda", client.id, period.isoformat())
     lines = []
     for department in rng.sample(DEPARTMENTS, rng.randint(1, 3)):
-        gross = _cents(Decimal(rng.randrange(2_500_00, 45_000_00)) / 100)
-        employee_social = _cents(gross * Decimal("0.1307"))
-        employer_social = _cents(gross * Decimal("0.25"))
-        withholding = _cents((gross - employee_social) * Decimal(rng.randrange(18, 32)) / 100)
+        gross = tk.cents(Decimal(rng.randrange(2_500_00, 45_000_00)) / 100)
+        employee_social = tk.cents(gross * Decimal("0.1307"))
+        employer_social = tk.cents(gross * Decimal("0.25"))
+        withholding = tk.cents((gross - employee_social) * Decimal(rng.randrange(18, 32)) / 100)
         net = gross - employee_social - withholding
         zero = Decimal(0)
         lines += [

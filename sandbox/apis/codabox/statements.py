@@ -20,8 +20,6 @@ from sandbox.apis.codabox import _toolkit as tk
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import BankAccount, Client, CodaboxWorld
 
-CENT = Decimal("0.01")
-
 
 @dataclass(frozen=True)
 class MovementKind:
@@ -172,7 +170,7 @@ class _MovementMaker:
         self.world, self.rng, self.day, self.scale = world, rng, day, scale
 
     def _amount(self) -> Decimal:
-        return (self.scale * Decimal(self.rng.randrange(5, 4_000)) / 100_000).quantize(CENT) + CENT
+        return tk.cents(self.scale * Decimal(self.rng.randrange(5, 4_000)) / 100_000) + Decimal("0.01")
 
     def _reference(self, sequence: int) -> str:
         tail = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(9))
@@ -233,7 +231,7 @@ class _MovementMaker:
         if kind is COLLECTIVE_TRANSFER:
             parts = self.rng.randint(2, 4)
             shares = [Decimal(self.rng.randrange(10, 100)) for _ in range(parts)]
-            amounts = [(amount * s / sum(shares)).quantize(CENT) for s in shares[:-1]]
+            amounts = [tk.cents(amount * s / sum(shares)) for s in shares[:-1]]
             amounts.append(amount - sum(amounts, Decimal(0)))
             if any(a >= 0 for a in amounts):  # too small to split into debits: book it alone
                 return self.transfer(sequence, OUTGOING_TRANSFER, amount)

@@ -385,12 +385,12 @@ class CodaboxWorld:
         elif bank.refusal:
             signed = ordered + timedelta(days=rng.randint(1, 10))
             history += [(signed, "signed"), (signed + timedelta(hours=2), "bank_procedure")]
-            history.append((_local(add_business_days(signed.date(), bank.activation_days), 9), "problem"))
+            history.append((_local(tk.add_business_days(signed.date(), bank.activation_days), 9), "problem"))
             reason_code, reason = bank.refusal
         else:
             signed = ordered + timedelta(days=rng.randint(1, 10))
             history += [(signed, "signed"), (signed + timedelta(hours=2), "bank_procedure")]
-            active = _local(add_business_days(signed.date(), bank.activation_days), 7)
+            active = _local(tk.add_business_days(signed.date(), bank.activation_days), 7)
             history.append((active, "active"))
             if not client.accented and roll > 1 - float(self.fixture["archived_share"]):
                 history.append((active + timedelta(days=rng.randint(60, 600)), "archived"))
@@ -412,7 +412,7 @@ class CodaboxWorld:
         start = signed + timedelta(hours=1)
         history = [(start, "signed"), (start + timedelta(days=1), "requested")]
         confirmed = start + timedelta(days=rng.randint(3, 20))
-        history += [(confirmed, "confirmed"), (_local(first_of_next_month(confirmed.date()), 8), "active")]
+        history += [(confirmed, "confirmed"), (_local(tk.first_of_next_month(confirmed.date()), 8), "active")]
         archived = next((since for since, state in coda.history if state == "archived"), None)
         if archived:
             history.append((archived, "archived"))
@@ -446,9 +446,9 @@ class CodaboxWorld:
                         yield self._ref("coda", client, day, _local(day + timedelta(1), 6), (iban, day))
             else:
                 first_period = date(window[0].year, window[0].month, 1)
-                for month in months_between(first, last):
+                for month in tk.months_between(first, last):
                     # The social secretariat sends a month's SODA on the fifth business day after it.
-                    day = add_business_days(month - timedelta(1), 5)
+                    day = tk.add_business_days(month - timedelta(1), 5)
                     period = date(day.year, day.month, 1) - timedelta(1)
                     period = date(period.year, period.month, 1)
                     if first <= day <= last and period >= first_period:
@@ -516,26 +516,6 @@ class CodaboxWorld:
             return None
         client, account = found
         return statements.build(self, client, account, day)
-
-
-def add_business_days(day: date, count: int) -> date:
-    while count > 0:
-        day += timedelta(1)
-        count -= tk.is_business_day(day)
-    return day
-
-
-def first_of_next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """The first day of every month that overlaps [first, last]."""
-    months, month = [], date(first.year, first.month, 1)
-    while month <= last:
-        months.append(month)
-        month = first_of_next_month(month)
-    return months
 
 
 def _mailbox(text: str) -> str:
