@@ -4,7 +4,7 @@ Inputs are the world, the tenant's overlay (a plain dict: what clients ordered a
 to it since) and the tenant clock's `now`; the answer is a new `Mandate` for the caller to store
 (`with_mandate`), or a `MandateError` naming the rule that refused. What happens outside the API
 (the client signs, the bank activates or refuses) is written ahead as dated transitions, so the
-state that the clock reads moves on by itself: a bank takes days.
+state that the clock reads moves on by itself: a bank takes days. `now` is timezone-aware.
 """
 
 from __future__ import annotations

@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.apis.codabox import _toolkit as tk
+
+if TYPE_CHECKING:
+    import random
 
 # The states CodaBox's FAQ names, as the wire spells them.
 CODA_STATES = (
@@ -192,7 +195,7 @@ class CodaboxWorld:
         self._statement = functools.lru_cache(maxsize=4096)(self._build_statement)
         self._mandates = functools.lru_cache(maxsize=1024)(self._build_mandates)
 
-    def rng(self, *parts: object):
+    def rng(self, *parts: object) -> random.Random:
         return tk.rng_for(self.seed, self.tenant, *parts)
 
     def id(self, *parts: object) -> str:
@@ -221,7 +224,7 @@ class CodaboxWorld:
             contact_name=contact,
             contact_email=f"{_mailbox(contact)}@{_mailbox(last)}-accountancy.be",
             language=language,
-            allows_social_mandates=index != 2,  # the third office does not take SODA
+            allows_social_mandates=index + 1 not in self.fixture.get("offices_without_social_mandates", ()),
         )
 
     @functools.cached_property
