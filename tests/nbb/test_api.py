@@ -460,7 +460,8 @@ def test_improved_batch_holds_the_days_improvements(nbb):
     assert record["dataVersion"] == "Corrected" and record["improvementDate"] == "2025-02-17"
     docs = unzip(nbb.get("/nbb/improved/batch/2025-02-17/accountingData/improved", headers=key("improved")))
     assert set(docs) == set(entries)
-    assert json.loads(docs[f"{aa}-aa-corrected.json"])["ReferenceNumber"] == aa  # JSON-XBRL keeps PascalCase in zips
+    # JSON-XBRL keeps PascalCase in zips
+    assert json.loads(docs[f"{aa}-aa-corrected.json"])["ReferenceNumber"] == aa
 
 
 def test_improved_archive_matches_the_improved_batch(nbb):

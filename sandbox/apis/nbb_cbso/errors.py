@@ -59,7 +59,10 @@ NO_XBRL = _add(
     "accounting data",
 )
 NO_IMPROVEMENT = _add(
-    "reference.number.not.found.improved", 404, "The deposit has no improvement (of this kind)", "improved data"
+    "reference.number.not.found.improved",
+    404,
+    "The deposit has no improvement (of this kind)",
+    "improved data",
 )
 
 GATEWAY_MESSAGES = {
