@@ -56,6 +56,7 @@ class Entry:
         self.path: str = raw["path"]
         self.query: tuple[tuple[str, str], ...] = tuple((k, v) for k, v in raw.get("query") or [])
         self.status: int = raw["status"]
+        self.ignored_query: tuple[str, ...] = tuple(raw.get("ignoredQuery") or ())
         self.fault: str | None = raw.get("fault")
         self.started: datetime = parse_instant(raw["time"])
         self.ended: datetime = self.started + timedelta(milliseconds=raw.get("durationMs") or 0)

@@ -109,7 +109,7 @@ async def _through(
         if fired and await faults.before_handler(fired):
             return DroppedConnection()
     tenant = owner or DEMO_TENANT
-    params = validate.parameters(api, op, request, match.path_params)
+    params = validate.parameters(api, op, request, match.path_params, exchange)
     authenticate.require_templates(claims, templates, params)
     media_type, decoded = await decode.body(op, request)
     body = validate.body(op, media_type, decoded)

@@ -42,5 +42,6 @@ async def exchange(
             duration=duration,
             fault=seen.fault,
             clock=clock,
+            ignored_query=seen.ignored_query,
         ),
     )

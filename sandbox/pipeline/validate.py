@@ -13,14 +13,17 @@ from sandbox import errors
 from sandbox.errors import ApiError, Violation
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.context import Upload
+from sandbox.runtime.exchange import Exchange
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.operations import Operation
 from sandbox.spec.validate import coerce, violations
 
 
 def parameters(
-    api: ApiRuntime, op: Operation, request: Request, path_params: dict[str, str]
+    api: ApiRuntime, op: Operation, request: Request, path_params: dict[str, str], exchange: Exchange
 ) -> dict[str, Any]:
+    """The operation's parameters, coerced. A query parameter it does not name is refused only by
+    an API marked `unknown-query: refuse`; otherwise it is left to the journal, for the checks."""
     values: dict[str, Any] = {}
     found: list[Violation] = []
     query = request.query_params
@@ -48,10 +51,14 @@ def parameters(
         values[param.name] = value
     known = op.query_names
     for name in query:
-        if name not in known:
-            listed = ", ".join(sorted(known)) or "none"
-            message = f"is not a query parameter of this operation (known: {listed})"
-            found.append(Violation(name, "unknown", message))
+        if name in known:
+            continue
+        if not api.refuses_unknown_query:
+            exchange.ignored_query.append(name)
+            continue
+        listed = ", ".join(sorted(known)) or "none"
+        message = f"is not a query parameter of this operation (known: {listed})"
+        found.append(Violation(name, "unknown", message))
     if found:
         found.sort(key=lambda v: (v.field, v.rule))
         raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid parameters", violations=found)

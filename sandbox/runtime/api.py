@@ -46,6 +46,9 @@ class ApiRuntime:
         self.rate_limited: bool = meta.get("rate-limit", True)
         # ASP.NET services bind query parameters whatever their case (`schoolyear` = `schoolYear`)
         self.query_case_insensitive: bool = meta.get("query-case-insensitive", False)
+        # Production services mostly ignore a query parameter they do not use; refusing one would
+        # break a client on the sandbox that works in production, so it is reported instead.
+        self.refuses_unknown_query: bool = meta.get("unknown-query", "report") == "refuse"
         self.package = package
         self.fixture = fixture
         self.operations = compile_operations(doc, self.name)

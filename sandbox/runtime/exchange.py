@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -17,6 +17,7 @@ class Exchange:
     room: Room | None = None  # rate-limit room left, once counted
     fault: str | None = None  # the faults that fired, comma-separated
     clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
+    ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
 
 
 class DroppedConnection(Response):

@@ -137,6 +137,7 @@ def entry(
     duration: float,
     fault: str | None = None,
     clock: str | None = None,
+    ignored_query: list[str] | None = None,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
@@ -151,6 +152,7 @@ def entry(
         "durationMs": round(duration * 1000, 2),
         "fault": fault,
         "clock": clock,  # the tenant's sandbox time, which date rules are judged by
+        "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
         "request": {
             "headers": [[k, redact_header(k, v)] for k, v in request_headers],
             "body": _body(request_body, request_type),

@@ -55,6 +55,11 @@ DOCUMENT_SCHEMA: dict = {
         "unacceptable-status": {"type": "integer", "minimum": 400, "maximum": 499},
         "request-id-header": {"type": "string", "minLength": 1},
         "query-case-insensitive": {"type": "boolean"},
+        "unknown-query": {
+            "enum": ["report", "refuse"],
+            "description": "a query parameter the operation does not name: answered as if absent and "
+            "journaled for the contract checks (report, the default), or refused with 400 (refuse)",
+        },
     },
 }
 

@@ -60,6 +60,7 @@ class Journal:
         response_body: dict | bytes | None = None,
         duration: float = 0.01,
         fault: str | None = None,
+        ignored_query: list[str] | None = None,
     ) -> dict:
         raw_response = (
             orjson.dumps(response_body) if isinstance(response_body, dict) else response_body or b""
@@ -80,6 +81,7 @@ class Journal:
             duration=duration,
             fault=fault,
             clock=self.clock.isoformat(),
+            ignored_query=ignored_query,
         )
         self.entries.append({"seq": len(self.entries) + 1, **item})
         self.now += timedelta(seconds=duration)

@@ -177,14 +177,41 @@ def test_a_call_to_another_api_during_the_wait_is_fine():
     assert outcome(j.verify(), "retry_after_honoured_after_429") == PASSED
 
 
-def test_bursts_are_judged_per_api_and_the_worst_window_reported():
+def test_an_api_that_announces_no_rate_limit_is_not_judged_for_bursts():
+    j = Journal()
+    for _ in range(150):  # otb 2.2 reaches 144 requests/s; NBB publishes no limit
+        j.nbb(duration=0.001)
+    assert outcome(j.verify(), "no_burst") == NOT_EXERCISED
+
+
+def test_bursts_are_judged_by_the_rate_limit_the_api_announces():
+    j = Journal()
+    policy = {"ratelimit-policy": "3;w=60"}
+    j.wait(60 - j.now.timestamp() % 60)  # the start of one of the limiter's windows
+    for _ in range(3):
+        j.nbb(response_headers=policy)
+    j.nbb(status=429, response_headers={**policy, "retry-after": "59"})
+    assert outcome(j.verify(), "no_burst") == PASSED  # the request that learnt of the limit is fine
+    j.nbb(status=429, response_headers=policy)
+    j.nbb(status=429, response_headers=policy)
+    (message,) = messages(j.verify("no_burst"), "no_burst")
+    assert message == (
+        "2 request(s) to nbb-cbso sent after a 429 in the same rate-limit window (#5 to #6); nbb-cbso "
+        "allows 3 requests per 60 s: wait out Retry-After once refused"
+    )
+    j.wait(60)
+    j.nbb(response_headers=policy)  # the next window starts afresh
+    assert len(messages(j.verify("no_burst"), "no_burst")) == 1
+
+
+def test_a_pace_of_ones_own_judges_every_api_and_reports_the_worst_window():
     j = Journal()
     for _ in range(25):
         j.nbb(duration=0.01)
     j.wait(2)
     for _ in range(15):
         j.nbb(duration=0.01)
-    report = j.verify("no_burst")
+    report = j.verify("no_burst", burst_requests=20)
     (message,) = messages(report, "no_burst")
     assert message.startswith("25 requests to nbb-cbso within 0.24 s (#1 to #25)")
     assert "at most 20 requests per 1 s" in message
@@ -223,9 +250,27 @@ def test_request_ids_missing_reused_or_not_uuids_fail():
     assert messages(j.verify(), "nbb_fresh_request_id") == [
         "1 request(s) had no X-Request-Id header: send a new UUID with every request",
         "X-Request-Id 'abc' is not a UUID: send a new UUID (e.g. uuid4) with every request",
-        "X-Request-Id 6457dc94-0b98-4c1a-b5f8-98d8627b5177 was sent with 2 requests (#3, #4): generate a "
-        "new one for every request, retries included",
+        "X-Request-Id 6457dc94-0b98-4c1a-b5f8-98d8627b5177 was sent with 2 requests (#3, #4) that are not "
+        "one request and its retries: generate a new one for every new request (a retry of the identical "
+        "request after a dropped connection, 408, 425, 429 or 5xx may keep it)",
     ]
+
+
+def test_a_retry_of_the_identical_request_may_keep_its_request_id():
+    j = Journal()
+    same = "6457dc94-0b98-4c1a-b5f8-98d8627b5177"
+    j.nbb(request_id=same, status=503)
+    j.nbb(request_id=same, status=429, response_headers={"retry-after": "1"})
+    j.wait(1)
+    j.nbb(request_id=same)  # urllib3's Retry resends the same headers
+    assert outcome(j.verify(), "nbb_fresh_request_id") == PASSED
+    j.nbb(request_id=same)  # after a 200 it is a new request, not a retry
+    (message,) = messages(j.verify(), "nbb_fresh_request_id")
+    assert message.startswith(f"X-Request-Id {same} was sent with 4 requests (#1, #2, #3, #4)")
+    other = Journal()
+    other.nbb(request_id=same, status=503)
+    other.nbb("/nbb/authentic/deposit/2024-00000001/reference", request_id=same)  # another request
+    assert outcome(other.verify(), "nbb_fresh_request_id") == FAILED
 
 
 def test_fresh_request_ids_pass():
@@ -266,14 +311,35 @@ def test_accept_must_name_a_served_format():
     j.nbb(doc, "getAccountingData", accept=None)
     j.nbb(accept=None)  # references serve one format: no choice to leave to the server
     j.nbb(accept="application/json;q=0, text/plain")
+    j.nbb(
+        doc,
+        "getAccountingData",
+        accept="application/xbrl+xml",
+        response_headers={"content-type": "application/pdf"},
+    )
     report = j.verify("nbb_accept_names_a_served_format")
     assert messages(report, "nbb_accept_names_a_served_format") == [
         "1 getAccountingData request(s) asked for a format it does not serve (Accept: application/json); "
-        "it serves: application/x.jsonxbrl, application/x.xbrl, application/pdf",
+        "it serves: application/x.jsonxbrl, application/x.xbrl, application/pdf, application/xbrl+xml",
         "2 getAccountingData request(s) named no format (Accept: (none), */*), so the server chose one; "
-        "name the format wanted, one of: application/x.jsonxbrl, application/x.xbrl, application/pdf",
+        "name the format wanted, one of: application/x.jsonxbrl, application/x.xbrl, application/pdf, "
+        "application/xbrl+xml",
         "1 getReferencesByLegalEntity request(s) asked for a format it does not serve (Accept: "
         "application/json;q=0, text/plain); it serves: application/json",
+        "1 getAccountingData request(s) sent Accept: application/xbrl+xml, which the real service answers "
+        "with the PDF (so does the sandbox); ask XBRL as application/x.xbrl",
+    ]
+
+
+def test_unknown_query_parameters_are_reported_with_what_the_operation_reads():
+    j = Journal()
+    j.nbb(query={"year": "2024"})
+    assert outcome(j.verify(), "no_unknown_query_parameters") == PASSED
+    j.nbb(query={"fiscalYear": "2024"}, ignored_query=["fiscalYear"])
+    j.nbb(query={"fiscalYear": "2023"}, ignored_query=["fiscalYear"])
+    assert messages(j.verify(), "no_unknown_query_parameters") == [
+        "2 getReferencesByLegalEntity request(s) to nbb-cbso sent query parameter 'fiscalYear', which it "
+        "does not read and ignores (it reads: year)"
     ]
 
 

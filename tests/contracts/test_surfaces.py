@@ -135,6 +135,7 @@ def test_the_client_compiles_the_operations_from_the_specs_the_sandbox_serves(cl
         "application/x.jsonxbrl",
         "application/x.xbrl",
         "application/pdf",
+        "application/xbrl+xml",
     ]
     assert served[("informat-bills", "getPdfJob")].job == JobMark("poll", id="jobId", result="pdfUrl")
 

@@ -156,7 +156,7 @@ def test_malformed_enterprise_number_is_400_with_violations(nbb, number):
     )
 
 
-def test_bad_year_and_unknown_parameter_are_refused(nbb):
+def test_bad_year_is_refused_and_an_unknown_parameter_ignored_and_journaled(nbb):
     body = problem(
         nbb.get(
             f"/nbb/authentic/legalEntity/{COMPANY}/references?year=abc&fiscalYear=2020",
@@ -164,11 +164,12 @@ def test_bad_year_and_unknown_parameter_are_refused(nbb):
         ),
         400,
     )
-    assert [(v["field"], v["messageKey"]) for v in body["violations"]] == [
-        ("fiscalYear", "fiscal.year.invalid"),
-        ("year", "year.invalid"),
-    ]
-    assert "known: year" in body["violations"][0]["defaultMessage"]
+    assert [(v["field"], v["messageKey"]) for v in body["violations"]] == [("year", "year.invalid")]
+    # fiscalYear is sent by a public client citing the technical guide: production ignores it
+    assert references(nbb, COMPANY, fiscalYear="2020") == references(nbb, COMPANY)
+    entry = nbb.get("/__sandbox/journal", params={"tenant": "demo", "api": "nbb-cbso"}).json()["entries"][-2]
+    assert entry["query"] == [["fiscalYear", "2020"]]
+    assert entry["ignoredQuery"] == ["fiscalYear"]
 
 
 # -- one deposit ---------------------------------------------------------------------------------
@@ -262,14 +263,31 @@ def test_old_exercises_are_in_belgian_francs(nbb):
     assert currencies["2000"] == "BEF" and currencies["2010"] == "EUR"
 
 
-def test_consolidated_filing_has_no_accounting_data_url(nbb):
+CONSOLIDATED_MODELS = ("m120-f-p", "m121-f-p", "m122-f-p", "m123-f-p")
+
+
+def test_consolidated_filing_is_pdf_only_and_has_no_accounting_data_url(nbb):
     refs = references(nbb, GROUP)
-    consolidated = [r for r in refs if r["ModelType"].startswith("m120")]
-    own = [r for r in refs if not r["ModelType"].startswith("m120")]
-    assert consolidated and own
+    consolidated = [r for r in refs if r["ModelType"] in CONSOLIDATED_MODELS]
+    own = [r for r in refs if not r["ModelType"].startswith("m12")]
+    assert consolidated and own and len(consolidated) + len(own) == len(refs)
     assert all(r["AccountingDataURL"] is None for r in consolidated)
     assert all(r["AccountingDataURL"] for r in own)
-    assert accounting_data(nbb, consolidated[-1]["ReferenceNumber"], "application/pdf").status_code == 404
+    ref = consolidated[-1]["ReferenceNumber"]
+    pdf = accounting_data(nbb, ref, "application/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert ref in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    for media_type, key_ in (("application/x.jsonxbrl", "json"), ("application/x.xbrl", "xbrl")):
+        body = problem(accounting_data(nbb, ref, media_type), 404)
+        assert body["violations"][0]["messageKey"] == f"reference.number.not.found.{key_}"
+
+
+def test_xbrl_xml_accept_is_answered_with_the_pdf_as_production_does(nbb):
+    ref = references(nbb, COMPANY)[-1]["ReferenceNumber"]
+    r = accounting_data(nbb, ref, "application/xbrl+xml")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.content == accounting_data(nbb, ref, "application/pdf").content
 
 
 # -- daily extracts ---------------------------------------------------------------------------------
@@ -312,7 +330,11 @@ def test_daily_documents_zip_per_format(nbb, accept, extension):
     assert entries and all(name.endswith(f".{extension}") for name in entries)
     sample = next(iter(entries.values()))
     if extension == "json":
-        assert "rubrics" in json.loads(sample)
+        # JSON-XBRL keeps the query API's PascalCase inside zips (observed on production, 2026-04)
+        doc = json.loads(sample)
+        assert "Rubrics" in doc and "ReferenceNumber" in doc and "EnterpriseNumber" not in doc
+        ref = doc["ReferenceNumber"]
+        assert doc == accounting_data(nbb, ref, "application/x.jsonxbrl").json()
     elif extension == "xbrl":
         etree.fromstring(sample)
     else:
@@ -351,8 +373,8 @@ def archive(client, product, day, what="references", accept="application/x.zip+j
 
 
 @pytest.mark.parametrize("product", ["authentic-archive", "improved-archive"])
-def test_archive_covers_only_the_last_three_years(nbb, product):
-    body = problem(archive(nbb, product, "2023-11-16"), 400)
+def test_archive_day_outside_the_last_three_years_is_no_batch(nbb, product):
+    body = problem(archive(nbb, product, "2023-11-16"), 404)
     assert (
         body["detail"]
         == "date must be between 2023-11-17 and 2026-11-16: the archive covers the last 3 years"
@@ -423,7 +445,9 @@ def test_improved_references_of_an_unimproved_or_unknown_deposit(nbb):
     ref = references(nbb, NO_FILINGS) or references(nbb, LONG_HISTORY)
     plain = ref[-1]["ReferenceNumber"]
     r = nbb.get(f"/nbb/improved/deposit/{plain}/references/improved", headers=key("improved"))
-    assert r.status_code == 200 and r.json() == []
+    body = problem(r, 404)  # a public client's docstring documents the 404 of an unimproved deposit
+    assert body["detail"] == f"deposit {plain} has no improvement"
+    assert body["violations"][0]["messageKey"] == "reference.number.not.found.improved"
     problem(nbb.get("/nbb/improved/deposit/2024-99999999/references/improved", headers=key("improved")), 404)
 
 
@@ -436,7 +460,8 @@ def test_improved_batch_holds_the_days_improvements(nbb):
     assert record["dataVersion"] == "Corrected" and record["improvementDate"] == "2025-02-17"
     docs = unzip(nbb.get("/nbb/improved/batch/2025-02-17/accountingData/improved", headers=key("improved")))
     assert set(docs) == set(entries)
-    assert json.loads(docs[f"{aa}-aa-corrected.json"])["referenceNumber"] == aa
+    # JSON-XBRL keeps PascalCase in zips
+    assert json.loads(docs[f"{aa}-aa-corrected.json"])["ReferenceNumber"] == aa
 
 
 def test_improved_archive_matches_the_improved_batch(nbb):

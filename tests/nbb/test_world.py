@@ -190,7 +190,7 @@ def test_deposits_are_published_oldest_first_with_a_sound_calendar(world):
             if deposit.general_assembly_date:
                 assert deposit.exercise_end < deposit.general_assembly_date <= deposit.deposit_date
             assert deposit.deposit_type == "Initial" or deposit.slot == 1
-            assert deposit.consolidated == (deposit.slot == 2) == deposit.model_type.startswith("m120")
+            assert deposit.consolidated == (deposit.slot == 2) == deposit.model_type.startswith("m12")
 
 
 def test_xbrl_and_json_availability_follows_the_dates_and_pdf_only_models(world):
@@ -199,7 +199,10 @@ def test_xbrl_and_json_availability_follows_the_dates_and_pdf_only_models(world)
         assert deposit.pdf_only == deposit.model_type.endswith("-p")
         assert deposit.has_xbrl == (not deposit.pdf_only and deposit.deposit_date >= date(2007, 1, 1))
         assert deposit.has_json == (deposit.has_xbrl and deposit.deposit_date >= date(2022, 4, 4))
-        if deposit.deposit_date < date(2007, 1, 1):
+        # own accounts are PDF-only by choice only once XBRL exists; consolidated ones always are
+        if deposit.consolidated:
+            assert deposit.model_type in ("m120-f-p", "m121-f-p", "m122-f-p", "m123-f-p")
+        elif deposit.deposit_date < date(2007, 1, 1):
             assert not deposit.pdf_only
     assert {True, False} <= {deposit.has_json for deposit in deposits}
     assert any(deposit.pdf_only for deposit in deposits)

@@ -38,6 +38,14 @@ def test_unknown_query_parameters_are_named_but_a_query_key_is_not_one(ledger):
     assert ledger.get("/ledger/combined?key=ledger-demo-query-key").status_code == 200
 
 
+def test_unknown_query_parameters_are_answered_as_absent_and_journaled_by_default(ledger):
+    r = ledger.get("/ledger-archive/statements?colour=red&colour=blue&size=1")
+    assert r.status_code == 200
+    assert r.json() == ledger.get("/ledger-archive/statements").json()
+    entries = ledger.get("/__sandbox/journal", params={"tenant": "unattributed"}).json()["entries"]
+    assert [e["ignoredQuery"] for e in entries if e["api"] == "ledger-archive"] == [["colour", "size"], []]
+
+
 def test_path_and_required_header_are_validated(ledger):
     r = ledger.get("/ledger/accounts/abc", headers={**KEY, "X-Trace": "not-a-uuid"})
     assert r.status_code == 400

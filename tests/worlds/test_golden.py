@@ -25,10 +25,10 @@ from tests.conftest import ROOT, make_client
 from tests.informat.helpers import BILLS, STUDENTS, bearer
 
 GOLDEN = {
-    "nbb-references": "8bf5baaebdbbad61b7039ee073b4df53644ada4d83d03224d6de32501a3cf844",
+    "nbb-references": "10e08206f2b2edf8fc35937faf0be784e2289db27d939a6665d09b568a179ef9",
     "nbb-companies": "bf31a22c142b26b45f60779f7990586be63efb497f1ecfd39d34a46d107280ee",
     "nbb-deposit": "22dd315dc646c7937e8389d6e306753d47174d3bec0992d1839582fbc62cd45c",
-    "nbb-wire": "4e306625b6e8193aad2c1e1511c49dd1c9590547d1b073f1ef6a8ed1c700631e",
+    "nbb-wire": "aa360ed5fea8d1d05d95e1420c6f99f9e56da6dd07705ba98a9d9260f179e33d",
     "informat-students": "325627d7dfd1d8a5bfd4be799483a9577f9920276d44bf90550da4e0b646c237",
     "informat-students-wire": "bbc9e889f1eadcc73154c77348e0397f85a840fc2fae219b9f4222d2890b0f9c",
     "informat-staff": "61ca278e7e02adb7271c3b909bbb73b1ed09d1f31fe1412a430d1db3a1149583",

@@ -8,8 +8,15 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 
-from sandbox.apis.nbb_cbso.handlers import ARCHIVE_YEARS, ZIPS, archive_day, improved_archive_day
+from sandbox.apis.nbb_cbso.handlers import (
+    ARCHIVE_YEARS,
+    XBRL_XML,
+    ZIPS,
+    archive_day,
+    improved_archive_day,
+)
 from sandbox.contracts.exchanges import Entry, listing
 from sandbox.contracts.registry import Context, Finding, Judgement, check, judged
 from sandbox.runtime.timerules import archive_window
@@ -82,12 +89,37 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+# answers after which a client may resend the identical request (urllib3's default forcelist and
+# the statuses public NBB clients retry), 0 being a dropped connection
+RETRYABLE = frozenset({0, 408, 425, 429, 500, 502, 503, 504})
+
+
+def _same_request(first: Entry, second: Entry) -> bool:
+    return (first.method, first.target, first.header("accept")) == (
+        second.method,
+        second.target,
+        second.header("accept"),
+    )
+
+
+def _reused(sent: list[Entry]) -> bool:
+    """Whether requests sharing one id are more than one request and its retries: a retry resends
+    the identical request after an answer worth retrying, and keeps its id (urllib3 does)."""
+    return any(
+        not _same_request(earlier, later) or earlier.status not in RETRYABLE
+        for earlier, later in pairwise(sent)
+    )
+
+
 @check
 def nbb_fresh_request_id(ctx: Context) -> Judgement:
-    """Every NBB request carries its own X-Request-Id, a fresh UUID: the bank's support traces a
-    request by it, so no two requests (retries included) share one.
+    """Every NBB request carries its own X-Request-Id, a UUID: the bank's support traces a request
+    by it, so two different requests never share one. A retry of the identical request after an
+    answer worth retrying (a dropped connection, 408, 425, 429, 5xx) may keep its id, as urllib3's
+    retries do: it is the same request to trace.
 
-    Source: apis/nbb-cbso.md §1 (request headers: a fresh UUID4 per request).
+    Source: apis/nbb-cbso.md §1 (request headers: a fresh UUID4 per request) and its Update (the
+    PyPI client's urllib3 retries resend the same id; its docs call it a tracing id).
     """
     entries = ctx.of_api(API)
     missing = [e for e in entries if not e.header("x-request-id")]
@@ -114,12 +146,13 @@ def nbb_fresh_request_id(ctx: Context) -> Judgement:
             )
         )
     for value, sent in by_id.items():
-        if len(sent) > 1:
+        if len(sent) > 1 and _reused(sent):
             findings.append(
                 Finding(
                     f"X-Request-Id {value} was sent with {len(sent)} requests "
-                    f"({listing([f'#{e.seq}' for e in sent])}): generate a new one for every request, "
-                    "retries included",
+                    f"({listing([f'#{e.seq}' for e in sent])}) that are not one request and its "
+                    "retries: generate a new one for every new request (a retry of the identical "
+                    "request after a dropped connection, 408, 425, 429 or 5xx may keep it)",
                     [e.exchange for e in sent],
                 )
             )
@@ -198,10 +231,11 @@ def nbb_accept_names_a_served_format(ctx: Context) -> Judgement:
     """Every NBB request names in Accept a format its operation serves. Accept is the only
     format selector (the path is the same for every format): where an operation serves several
     formats, a missing or wildcard Accept leaves the choice to the server; a type the operation
-    does not serve (application/json on accountingData, application/xbrl+xml) is refused with 415.
+    does not serve (application/json on accountingData) is refused with 415, and
+    application/xbrl+xml is answered with the PDF, not XBRL.
 
     Source: apis/nbb-cbso.md §1 (Accept is the only format selector), §2 (the Accept of each
-    operation) and §5 (415).
+    operation; application/xbrl+xml returns a PDF, reported by two codebases) and §5 (415).
     """
     by_problem: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     entries = _operations(ctx)
@@ -209,7 +243,9 @@ def nbb_accept_names_a_served_format(ctx: Context) -> Judgement:
         served = [m.lower() for m in ctx.served(API, e.operation_id)]
         named = _named_types(e.header("accept"))
         refused = e.status == 415 and not e.fault
-        if refused or (served and named and not set(named) & set(served)):
+        if XBRL_XML in named:
+            by_problem[(e.operation_id, "pdf")].append(e)
+        elif refused or (served and named and not set(named) & set(served)):
             by_problem[(e.operation_id, "refused")].append(e)
         elif len(served) > 1 and not named:
             by_problem[(e.operation_id, "unnamed")].append(e)
@@ -217,7 +253,12 @@ def nbb_accept_names_a_served_format(ctx: Context) -> Judgement:
     for (operation, problem), wrong in by_problem.items():
         served = ", ".join(ctx.served(API, operation)) or "see the spec"
         accepts = sorted({e.header("accept") or "(none)" for e in wrong})
-        if problem == "refused":
+        if problem == "pdf":
+            message = (
+                f"{len(wrong)} {operation} request(s) sent Accept: {XBRL_XML}, which the real "
+                "service answers with the PDF (so does the sandbox); ask XBRL as application/x.xbrl"
+            )
+        elif problem == "refused":
             message = (
                 f"{len(wrong)} {operation} request(s) asked for a format it does not serve "
                 f"(Accept: {listing(accepts, 3)}); it serves: {served}"

@@ -38,7 +38,7 @@ DATE_NOT_IN_PAST = _add(
     "daily batches, archives",
 )
 DATE_OUTSIDE_ARCHIVE = _add(
-    "date.outside.archive.window", 400, "An archive day older than 3 years", "archives"
+    "date.outside.archive.window", 404, "An archive day older than 3 years: no batch", "archives"
 )
 REFERENCE_NOT_FOUND = _add(
     "reference.number.not.found",
@@ -59,7 +59,10 @@ NO_XBRL = _add(
     "accounting data",
 )
 NO_IMPROVEMENT = _add(
-    "reference.number.not.found.improved", 404, "The deposit has no improvement of this kind", "improved data"
+    "reference.number.not.found.improved",
+    404,
+    "The deposit has no improvement (of this kind)",
+    "improved data",
 )
 
 GATEWAY_MESSAGES = {

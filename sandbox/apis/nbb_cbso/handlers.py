@@ -31,6 +31,8 @@ AUTHENTIC_ARCHIVE_DELAY = timedelta(days=30)
 JSONXBRL = "application/x.jsonxbrl"
 XBRL = "application/x.xbrl"
 PDF = "application/pdf"
+# Not an XBRL type to the real service: it answers the PDF (reported by the contract checks).
+XBRL_XML = "application/xbrl+xml"
 ZIP_FORMATS = {
     "application/x.zip+jsonxbrl": JSONXBRL,
     "application/x.zip+xbrl": XBRL,
@@ -72,11 +74,14 @@ def past_day(ctx: RequestContext) -> date:
 
 
 def in_archive_window(ctx: RequestContext, day: date) -> None:
+    """A day the archive no longer keeps has no batch: 404, which public clients skip as "no
+    batch" (a 400 would abort their multi-day downloads)."""
     first, last = archive_window(today(ctx), ARCHIVE_YEARS)
     if not first <= day <= last:
-        raise bad_date(
+        raise not_found(
             f"date must be between {first} and {last}: the archive covers the last {ARCHIVE_YEARS} years",
             DATE_OUTSIDE_ARCHIVE,
+            field="date",
         )
 
 
@@ -101,8 +106,8 @@ def published(items: list, day: date) -> list:
 def document(deposit: Deposit, media_type: str) -> bytes | dict:
     """One deposit's accounting data in one format, or the 404 the service gives for it."""
     ref = deposit.reference
-    if deposit.accounting_data_url_null:
-        raise not_found(f"no accounting data is published for deposit {ref}", REFERENCE_NOT_FOUND)
+    # A consolidated filing without AccountingDataURL is still a PDF filing: public clients
+    # download its PDF from the usual path.
     if media_type == PDF:
         return documents.pdf_document(deposit)
     if deposit.pdf_only:
@@ -153,6 +158,8 @@ def reference_by_deposit(ctx: RequestContext) -> dict:
 
 @package.handler("getAccountingData")
 def accounting_data(ctx: RequestContext) -> Reply:
+    if ctx.media_type == XBRL_XML:
+        return Reply(document(known_deposit(ctx), PDF), media_type=PDF)
     return Reply(document(known_deposit(ctx), ctx.media_type))
 
 
@@ -170,9 +177,10 @@ def document_entries(ctx: RequestContext, deposits: list[Deposit]) -> Iterable[t
             content = document(deposit, media_type)
         except ApiError:
             continue  # a deposit without this format is left out of the day's zip
+        # Only the references zips are camelCase: JSON-XBRL documents keep the query API's casing.
         yield (
             f"{deposit.reference}.{extension}",
-            json_entry(content) if isinstance(content, dict) else content,
+            orjson.dumps(content) if isinstance(content, dict) else content,
         )
 
 
@@ -201,6 +209,8 @@ def improved_references_by_legal_entity(ctx: RequestContext) -> list[dict]:
 def improved_references_by_deposit(ctx: RequestContext) -> list[dict]:
     deposit = known_deposit(ctx)
     improvements = ctx.world.deposit_improvements(deposit.reference, today(ctx))
+    if not improvements:
+        raise not_found(f"deposit {deposit.reference} has no improvement", NO_IMPROVEMENT)
     return [improved_reference_record(i, ctx.base_url) for i in improvements]
 
 
@@ -226,7 +236,7 @@ def improved_document_entries(ctx: RequestContext, items: list[Improvement]):
     for imp in items:
         yield (
             f"{imp.deposit.reference}-{imp.zip_suffix}.json",
-            json_entry(documents.improved_jsonxbrl_document(imp)),
+            orjson.dumps(documents.improved_jsonxbrl_document(imp)),
         )
 
 

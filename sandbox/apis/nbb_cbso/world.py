@@ -65,7 +65,8 @@ _MODELS = {
     (True, "abbreviated"): "m82",
     (True, "micro"): "m87",
 }
-_CONSOLIDATED_MODEL = "m120"
+# Consolidated accounts are filed as PDF only; public clients select them by exactly these models.
+_CONSOLIDATED_MODELS = ("m120-f-p", "m121-f-p", "m122-f-p", "m123-f-p")
 
 
 class NbbWorld:
@@ -364,9 +365,7 @@ class NbbWorld:
                     )
                 )
         if company.consolidates:
-            pdf_only = rng.random() < shape.pdf_only_share and year >= XBRL_FROM.year
-            if magic:
-                pdf_only = magic.pdf_only
+            consolidated_model = _CONSOLIDATED_MODELS[int(rng.random() * len(_CONSOLIDATED_MODELS))]
             consolidated_on = _weekday_in_year(
                 min(published + timedelta(days=rng.randint(0, 60)), date(year, 12, 31))
             )
@@ -375,7 +374,7 @@ class NbbWorld:
                     annual,
                     reference=self._reference(base, year, CONSOLIDATED),
                     deposit_date=max(consolidated_on, published),
-                    model_type=f"{_CONSOLIDATED_MODEL}-f-p" if pdf_only else f"{_CONSOLIDATED_MODEL}-f",
+                    model_type=consolidated_model,
                     consolidated=True,
                     accounting_data_url_null=bool(magic and magic.consolidated_url_null),
                 )
