@@ -47,9 +47,11 @@ def test_new_tenant_gets_credentials_for_every_api():
     }
     assert len({c["secret"] for c in nbb.values()}) == 5
     assert tenant["credentials"]["oauth2"]["client"]["client_secret"]
-    r = client.get(REFS, headers=nbb_key(tenant))
-    assert r.status_code == 200 and r.json()[0]["EnterpriseNumber"] == COMPANY
-    assert client.get(REFS, headers=nbb_key(tenant, "extractsKey")).status_code == 401
+    # a magic company that files in every tenant's world, so its list is never empty
+    refs = "/nbb/authentic/legalEntity/0000000592/references"
+    r = client.get(refs, headers=nbb_key(tenant))
+    assert r.status_code == 200 and r.json()[0]["EnterpriseNumber"] == "0000000592"
+    assert client.get(refs, headers=nbb_key(tenant, "extractsKey")).status_code == 401
 
 
 def test_tenant_worlds_differ_and_the_demo_tenant_keeps_its_own():
