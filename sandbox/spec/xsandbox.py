@@ -55,6 +55,11 @@ DOCUMENT_SCHEMA: dict = {
         "unacceptable-status": {"type": "integer", "minimum": 400, "maximum": 499},
         "request-id-header": {"type": "string", "minLength": 1},
         "query-case-insensitive": {"type": "boolean"},
+        "max-body": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "bytes of request body taken, where the real service states a limit",
+        },
     },
 }
 
@@ -64,6 +69,11 @@ OPERATION_SCHEMA: dict = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
+        "max-body": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "bytes of request body taken, where the real service states a limit",
+        },
         "job": {
             "description": "this operation's part in an asynchronous job, judged by the job contract checks",
             "type": "object",
@@ -86,7 +96,7 @@ OPERATION_SCHEMA: dict = {
                 {"if": {"properties": {"role": {"const": "start"}}}, "then": {"required": ["name"]}},
                 {"if": {"properties": {"role": {"const": "poll"}}}, "then": {"required": ["id"]}},
             ],
-        }
+        },
     },
 }
 
