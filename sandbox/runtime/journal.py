@@ -28,6 +28,9 @@ _SECRET_MEMBER = re.compile(
     re.I,
 )
 
+# a secret-named query parameter inside text, such as the code in a redirect page's link
+_SECRET_IN_URL = re.compile(rf"([?&;](?:[\w-]*(?:{_SECRETS})[\w-]*|code|key)=)([^&\"'<>\s]+)", re.I)
+
 
 def fingerprint(secret: str) -> str:
     return "[redacted:" + hashlib.sha256(secret.encode()).hexdigest()[:8] + "]"
@@ -116,7 +119,8 @@ def _body(raw: bytes, content_type: str) -> Any:
     if (main.endswith("json") or main.endswith(".jsonxbrl")) and "zip" not in main:
         return _json_text(raw)
     if main.startswith("text/") or main.endswith("xml") or main.endswith(".xbrl"):
-        return raw[:BODY_LIMIT].decode("utf-8", "replace")
+        text = raw[:BODY_LIMIT].decode("utf-8", "replace")
+        return _SECRET_IN_URL.sub(lambda m: m[1] + fingerprint(m[2]), text)
     return f"<{len(raw)} bytes {main or 'unknown'}>"
 
 
