@@ -23,6 +23,7 @@ NOT_ACCEPTABLE = "not_acceptable"
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 NOT_FOUND = "not_found"
 RATE_LIMITED = "rate_limited"
+MISDIRECTED = "misdirected"
 REQUEST_TOO_LARGE = "request_too_large"
 SERVER_ERROR = "server_error"
 
@@ -38,6 +39,7 @@ REASONS = {
     413: "Content Too Large",
     414: "URI Too Long",
     415: "Unsupported Media Type",
+    421: "Misdirected Request",
     422: "Unprocessable Entity",
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
