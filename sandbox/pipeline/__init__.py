@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -42,7 +42,7 @@ from sandbox.pipeline import (
 )
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.context import RequestContext
-from sandbox.runtime.exchange import DroppedConnection, Exchange, malformed
+from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, malformed
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
 
@@ -83,6 +83,11 @@ async def serve(api: ApiRuntime, services: Services, request: Request, path: str
         response = await _through(api, services, request, path, base_url, exchange)
     except ApiError as exc:
         response = api.package.render_error(exc.problem)
+    except ClientDisconnect:
+        log.info(
+            "%s %s: the client closed the connection before the answer", request.method, request.url.path
+        )
+        response = ClientClosed()
     except Exception:
         log.exception("%s %s failed", request.method, request.url.path)
         response = api.package.render_error(
