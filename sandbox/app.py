@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -11,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.pipeline import Pipeline
 from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.exchange import OneLineFaults
 from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.services import Services, open_services
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
@@ -71,6 +73,9 @@ class _Dispatch:
 
 def build_app(settings: Settings | None = None) -> Starlette:
     services = build_services(settings or Settings.from_env())
+    server_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
+        server_log.addFilter(OneLineFaults())
     app = Starlette(middleware=[Middleware(_Dispatch, pipeline=Pipeline(services))])
     app.state.services = services
     return app

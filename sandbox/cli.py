@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 import sys
 from dataclasses import replace
@@ -11,14 +10,8 @@ from pathlib import Path
 import click
 
 from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
+from sandbox.runtime.network import is_loopback
 from sandbox.settings import Settings
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 class _Instant(click.ParamType):

@@ -23,6 +23,8 @@ NOT_ACCEPTABLE = "not_acceptable"
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 NOT_FOUND = "not_found"
 RATE_LIMITED = "rate_limited"
+MISDIRECTED = "misdirected"
+REQUEST_TOO_LARGE = "request_too_large"
 SERVER_ERROR = "server_error"
 
 REASONS = {
@@ -34,9 +36,13 @@ REASONS = {
     406: "Not Acceptable",
     409: "Conflict",
     410: "Gone",
+    413: "Content Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
+    421: "Misdirected Request",
     422: "Unprocessable Entity",
     429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }

@@ -39,6 +39,9 @@ class Settings:
     store: str = "memory://"  # memory://, sqlite:///path/file.db or redis://host:port
     journal_size: int = 1000  # exchanges kept per tenant; the oldest is dropped
     world_cache: int = DEFAULT_CAPACITY  # generated worlds kept per process (per API family and tenant)
+    max_body: int = 10 * 2**20  # bytes of request body, unless the API's spec states its own
+    max_headers: int = 16 * 2**10  # bytes of all request headers together
+    max_request_line: int = 8 * 2**10  # bytes of path and query
     admin_token: str | None = None  # required on the control plane when listening beyond loopback
     specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
@@ -51,6 +54,9 @@ class Settings:
             "port": int,
             "journal_size": int,
             "world_cache": int,
+            "max_body": int,
+            "max_headers": int,
+            "max_request_line": int,
             "now": parse_instant,
             "frozen": _flag,
             "strict": _flag,

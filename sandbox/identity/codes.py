@@ -22,10 +22,12 @@ from sandbox.identity.errors import (
     invalid_request,
 )
 from sandbox.runtime import keys
+from sandbox.runtime.store import Store
 from sandbox.runtime.tenants import OAuthClient, Tenants
 from sandbox.runtime.tokens import REFRESH_LIFETIME, TokenService
 
 CODE_LIFETIME = 60  # seconds
+CONSENT_LIFETIME = 600  # seconds a consent page may stay open before its decision is posted
 CHALLENGE_METHODS = ("S256", "plain")
 _PKCE_TEXT = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 §4.1 and §4.2
 
@@ -136,6 +138,31 @@ async def read_authorization_request(tenants: Tenants, values: dict[str, str]) -
         return request.refuse(INVALID_REQUEST, f"code_challenge_method {method!r} is not S256 or plain")
     request.code_challenge, request.code_challenge_method = challenge, method
     return request
+
+
+def _request_key(request: AuthorizationRequest) -> str:
+    """The authorization request by what the consent form posts back, PKCE fields left out: those
+    the server keeps, so a form posted without them cannot drop them."""
+    shown = {k: v for k, v in request.fields().items() if not k.startswith("code_challenge")}
+    digest = hashlib.sha256(urlencode(sorted(shown.items())).encode()).hexdigest()
+    return keys.authorization_request(request.client.tenant, digest)
+
+
+async def remember_request(store: Store, request: AuthorizationRequest) -> None:
+    """Keep the request's PKCE challenge on the server while its consent page is open."""
+    pkce = {"code_challenge": request.code_challenge, "code_challenge_method": request.code_challenge_method}
+    await store.set(_request_key(request), pkce, ttl=CONSENT_LIFETIME)
+
+
+async def recall_request(store: Store, request: AuthorizationRequest) -> bool:
+    """Bind a posted consent decision to the request its page was shown for: the PKCE challenge
+    comes from the server, whatever the form says; False when no page was shown for it."""
+    pkce = await store.take(_request_key(request))
+    if pkce is None:
+        return False
+    request.code_challenge = pkce["code_challenge"]
+    request.code_challenge_method = pkce["code_challenge_method"]
+    return True
 
 
 async def issue_code(tokens: TokenService, request: AuthorizationRequest) -> str:

@@ -7,11 +7,14 @@ from sandbox.identity import pages
 from sandbox.identity.clients import authenticate_client
 from sandbox.identity.codes import (
     CHALLENGE_METHODS,
+    CONSENT_LIFETIME,
     UnsafeRedirect,
     exchange_code,
     issue_code,
     parse_scope,
     read_authorization_request,
+    recall_request,
+    remember_request,
     scope_refusal,
 )
 from sandbox.identity.errors import (
@@ -31,6 +34,10 @@ from sandbox.runtime.tokens import ScopeNotGranted, TokenError
 
 package = ApiPackage(render_error=render_error)
 
+UNBOUND_DECISION = (
+    "This consent decision answers no authorization request shown in the last "
+    f"{CONSENT_LIFETIME // 60} minutes: start again at the authorization endpoint"
+)
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
@@ -83,6 +90,7 @@ async def authorize(ctx: RequestContext) -> Reply:
         return _html(pages.refusal(exc.description), 400)
     if request.error:
         return _redirect(request.redirect(error=request.error, error_description=request.error_description))
+    await remember_request(ctx.services.store, request)
     tenant = await ctx.services.tenants.get(request.client.tenant)
     action = ctx.base_url + ctx.operation.path
     return _html(pages.consent(request, action, tenant.name if tenant else request.client.tenant))
@@ -99,6 +107,8 @@ async def decide_consent(ctx: RequestContext) -> Reply:
         return _html(pages.refusal(exc.description), 400)
     if request.error:
         return _redirect(request.redirect(error=request.error, error_description=request.error_description))
+    if not await recall_request(ctx.services.store, request):
+        return _html(pages.refusal(UNBOUND_DECISION), 400)
     if form["decision"] != "approve":
         return _redirect(request.redirect(error=ACCESS_DENIED, error_description="The user denied access"))
     code = await issue_code(ctx.services.tokens, request)

@@ -1,6 +1,7 @@
 """The way of a request, one module per stage, in the order a request meets them:
 
     dispatch      choose the API (Host + base path, or the path prefix)
+    limits        request line, headers, declared body length  414 / 431 / 413
     route         match the operation in its spec             404 / 405
     authenticate  the tenant behind the credentials           401 / 403
     throttle      the tenant's rate limit for the API         429 + Retry-After
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -32,6 +33,7 @@ from sandbox.pipeline import (
     dispatch,
     faults,
     handle,
+    limits,
     record,
     respond,
     route,
@@ -40,11 +42,11 @@ from sandbox.pipeline import (
 )
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.context import RequestContext
-from sandbox.runtime.exchange import DroppedConnection, Exchange, malformed
+from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, malformed
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
 
-STAGES = (dispatch, route, authenticate, throttle, faults, decode, validate, handle, respond, record)
+STAGES = (dispatch, limits, route, authenticate, throttle, faults, decode, validate, handle, respond, record)
 
 log = logging.getLogger("sandbox")
 
@@ -61,11 +63,14 @@ class Pipeline:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.services.started:
             await self.services.start()
-        request = Request(scope, receive)
+        settings = self.services.settings
+        receiver = limits.BoundedReceive(receive, scope, settings.max_body)
+        request = Request(scope, receiver)
         target = self.dispatcher.choose(scope, request)
         if target is None:
             response = self.dispatcher.outside(request, scope["path"])
         else:
+            receiver.limit = target.api.max_body or settings.max_body
             response = await serve(target.api, self.services, request, target.path, target.base_url)
         await response(scope, receive, send)
 
@@ -78,6 +83,11 @@ async def serve(api: ApiRuntime, services: Services, request: Request, path: str
         response = await _through(api, services, request, path, base_url, exchange)
     except ApiError as exc:
         response = api.package.render_error(exc.problem)
+    except ClientDisconnect:
+        log.info(
+            "%s %s: the client closed the connection before the answer", request.method, request.url.path
+        )
+        response = ClientClosed()
     except Exception:
         log.exception("%s %s failed", request.method, request.url.path)
         response = api.package.render_error(
@@ -94,8 +104,12 @@ async def _through(
     api: ApiRuntime, services: Services, request: Request, path: str, base_url: str, exchange: Exchange
 ) -> Response:
     try:
+        settings = services.settings
+        limits.check_head(request.scope, settings.max_request_line, settings.max_headers)
+        respond.check_request_id(api, request)
         match = route.operation(api, request.method, path)
         op = match.operation
+        limits.check_body(request, op)
         exchange.operation_id = op.operation_id
         owner, templates, claims = await authenticate.identify(api, services, op.operation_id, request)
     except ApiError:

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from sandbox import errors
 from sandbox.errors import ApiError
 from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.network import host_name, served_beyond_loopback
 from sandbox.runtime.scopes import fill_scope, is_scope_template
 from sandbox.runtime.services import Services
 from sandbox.runtime.tokens import Claims, TokenError, challenge, require_scopes
@@ -113,15 +114,53 @@ class Bearer(Scheme):
 
 class Admin(Scheme):
     """The control plane's admin scheme: open while no admin token is set (loopback), else the
-    bearer token must be it. It names no tenant."""
+    bearer token must be it. It names no tenant. Browsers' cross-site writes are refused either
+    way; while it is open, so is a `Host` that names another site (see runtime/network.py)."""
 
     @staticmethod
     def passes(services: Services, request: Request) -> bool:
+        refuse_cross_site(services, request)
         expected = services.admin_token
         if expected is None:
+            refuse_foreign_host(services, request)
+            if served_beyond_loopback(request.scope):
+                raise ApiError(
+                    403,
+                    errors.FORBIDDEN,
+                    "The control plane is served beyond loopback and no admin token is set: "
+                    "set SANDBOX_ADMIN_TOKEN (or --admin-token)",
+                )
             return True
         kind, _, token = request.headers.get("authorization", "").partition(" ")
         return kind.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode())
+
+
+def refuse_foreign_host(services: Services, request: Request) -> None:
+    """421 for a `Host` that names neither an emulated API, nor this machine, nor the address
+    served: a page of another site whose DNS name was rebound to this machine."""
+    name = host_name(request.headers.get("host", ""))
+    if name and not services.hosts.allows(name, request.scope):
+        raise ApiError(
+            421,
+            errors.MISDIRECTED,
+            f"Host {name!r} is not served here: the open control plane answers loopback names, the "
+            "address served and the real hosts of the emulated APIs",
+        )
+
+
+def refuse_cross_site(services: Services, request: Request) -> None:
+    """403 for a browser's request to the control plane from a page of another site: a form or a
+    body-less fetch can POST without a CORS preflight, but the browser says where it came from."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    origin = request.headers.get("origin")
+    fetched_from = request.headers.get("sec-fetch-site", "")
+    foreign = origin is not None and (
+        origin == "null" or not services.hosts.allows(host_name(origin.partition("://")[2]), request.scope)
+    )
+    if foreign or fetched_from == "cross-site":
+        refusal = f"Cross-site requests to the control plane are refused (Origin {origin})"
+        raise ApiError(403, errors.FORBIDDEN, refusal)
 
 
 class Unsupported(Scheme):

@@ -25,11 +25,33 @@ def _invalid(rule: str, message: str, detail: str) -> ApiError:
     return ApiError(400, errors.INVALID_REQUEST, detail, violations=[Violation("body", rule, message)])
 
 
+# deeper than any real API's documents, shallow enough for the schema validator's recursion
+MAX_JSON_DEPTH = 64
+
+
 async def json_body(request: Request, raw: bytes) -> Any:
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise _invalid("json", f"is not valid JSON: {exc}", "The request body is not valid JSON") from exc
+    if _depth_beyond(value, MAX_JSON_DEPTH):
+        message = f"nests arrays and objects more than {MAX_JSON_DEPTH} deep"
+        raise _invalid("depth", message, "The request body is nested too deep")
+    return value
+
+
+def _depth_beyond(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit`, walked without recursion."""
+    pending = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                pending.append((child, depth + 1))
+    return False
 
 
 async def form_body(request: Request, raw: bytes) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sandbox.pipeline import limits
 from sandbox.runtime import journal
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import DroppedConnection, Exchange
@@ -34,7 +35,7 @@ async def exchange(
             path=request.url.path,
             query=request.url.query,
             request_headers=list(request.headers.items()),
-            request_body=await request.body(),
+            request_body=await limits.body_as_read(request),
             status=0 if isinstance(response, DroppedConnection) else response.status_code,
             response_headers=[(k.decode(), v.decode()) for k, v in response.raw_headers],
             response_body=bytes(response.body),

@@ -70,8 +70,19 @@ def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exch
     """Headers on every answer, refusals included: the request id (echoed, or a fresh one) and the
     room left under the rate limit."""
     if api.request_id_header:
-        response.headers[api.request_id_header] = request.headers.get(api.request_id_header) or str(
-            uuid.uuid4()
-        )
+        sent = request.headers.get(api.request_id_header)
+        response.headers[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
     if exchange.room is not None:
         response.headers.update(exchange.room.headers())
+
+
+def _echoable(value: str | None) -> bool:
+    return bool(value) and value.isascii() and value.isprintable()
+
+
+def check_request_id(api: ApiRuntime, request: Request) -> None:
+    """400 for a request id that is not printable ASCII: it could not be echoed in a header."""
+    sent = request.headers.get(api.request_id_header) if api.request_id_header else None
+    if sent and not _echoable(sent):
+        violation = Violation(api.request_id_header, "ascii", "must be printable ASCII")
+        raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid headers", violations=[violation])

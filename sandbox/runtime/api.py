@@ -44,6 +44,7 @@ class ApiRuntime:
         self.request_id_header: str | None = meta.get("request-id-header")
         self.journaled: bool = meta.get("journal", True)
         self.rate_limited: bool = meta.get("rate-limit", True)
+        self.max_body: int | None = meta.get("max-body")  # if its real service states a limit
         # ASP.NET services bind query parameters whatever their case (`schoolyear` = `schoolYear`)
         self.query_case_insensitive: bool = meta.get("query-case-insensitive", False)
         # Production services mostly ignore a query parameter they do not use; refusing one would

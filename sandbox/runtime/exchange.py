@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from starlette.responses import Response
@@ -31,6 +32,27 @@ class DroppedConnection(Response):
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
         raise ConnectionAbortedError("fault: connection dropped by the sandbox")
+
+
+class ClientClosed(Response):
+    """The answer to a client that went away before the sandbox answered (a latency fault outlived
+    its timeout): journaled as 499, as proxies log it, and sent nowhere."""
+
+    def __init__(self) -> None:
+        super().__init__(b"", status_code=499)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        return None
+
+
+class OneLineFaults(logging.Filter):
+    """The server logs the connection a `drop` fault cut as one line, without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ConnectionAbortedError) and str(error).startswith("fault:"):
+            record.msg, record.args, record.exc_info, record.exc_text = str(error), (), None, None
+        return True
 
 
 def malformed(response: Response) -> Response:

@@ -21,10 +21,15 @@ UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
 _SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
 _SECRET_HEADER = re.compile(rf"{_SECRETS}|key$", re.I)  # X-Api-Key, NBB-CBSO-Subscription-Key, ...
-# a JSON member whose name says secret, with a string value: redacted in one pass, never parsed
+# a JSON member whose name says secret, with a string value: redacted in one pass, never parsed;
+# a value cut off by the end of the kept text counts too, so no prefix of a secret is kept
 _SECRET_MEMBER = re.compile(
-    rb'("(?:[^"\\]*(?:' + _SECRETS.encode() + rb')[^"\\]*|code|key)"\s*:\s*)"((?:[^"\\]|\\.)*)"', re.I
+    rb'("(?:[^"\\]*(?:' + _SECRETS.encode() + rb')[^"\\]*|code|key)"\s*:\s*)"((?:[^"\\]|\\.)*)(?:"|\\?\Z)',
+    re.I,
 )
+
+# a secret-named query parameter inside text, such as the code in a redirect page's link
+_SECRET_IN_URL = re.compile(rf"([?&;](?:[\w-]*(?:{_SECRETS})[\w-]*|code|key)=)([^&\"'<>\s]+)", re.I)
 
 
 def fingerprint(secret: str) -> str:
@@ -69,7 +74,6 @@ _SECRET_WORDS = (
 )
 
 
-_LONGEST_WORD = max(len(word) for word in _SECRET_WORDS)
 # each secret word under a shorter word it contains: one scan rules out a whole group
 _GROUPS = {
     anchor: tuple(word for word in _SECRET_WORDS if anchor in word)
@@ -98,13 +102,11 @@ def _truncated(text: str) -> str:
 
 
 def _json_text(raw: bytes) -> str:
-    """A JSON body as the journal keeps it: redacted, cut at BODY_LIMIT characters. Redaction
-    changes nothing before the first secret word, so a long ASCII body whose kept part names no
-    secret is cut without reading the rest."""
-    head = raw[: BODY_LIMIT + _LONGEST_WORD]
-    if len(raw) > BODY_LIMIT and head.isascii() and not _names_secret(head):
-        return raw[:BODY_LIMIT].decode("ascii") + "..."
-    return _truncated(redact_json(raw).decode("utf-8", "replace"))
+    """A JSON body as the journal keeps it: redacted, cut at BODY_LIMIT characters. Only the kept
+    part is read (UTF-8 takes at most 4 bytes a character), so the cost does not grow with the body."""
+    head = raw[: 4 * BODY_LIMIT]
+    text = redact_json(head).decode("utf-8", "replace")
+    return text[:BODY_LIMIT] + "..." if len(raw) > len(head) or len(text) > BODY_LIMIT else text
 
 
 def _body(raw: bytes, content_type: str) -> Any:
@@ -112,12 +114,13 @@ def _body(raw: bytes, content_type: str) -> Any:
         return None
     main = content_type.split(";", 1)[0].strip().lower()
     if main == "application/x-www-form-urlencoded":
-        pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        pairs = parse_qsl(raw[: 4 * BODY_LIMIT].decode("utf-8", "replace"), keep_blank_values=True)
         return {k: fingerprint(v) if _SECRET_NAME.search(k) else v for k, v in pairs}
     if (main.endswith("json") or main.endswith(".jsonxbrl")) and "zip" not in main:
         return _json_text(raw)
     if main.startswith("text/") or main.endswith("xml") or main.endswith(".xbrl"):
-        return raw[:BODY_LIMIT].decode("utf-8", "replace")
+        text = raw[:BODY_LIMIT].decode("utf-8", "replace")
+        return _SECRET_IN_URL.sub(lambda m: m[1] + fingerprint(m[2]), text)
     return f"<{len(raw)} bytes {main or 'unknown'}>"
 
 

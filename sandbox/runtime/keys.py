@@ -65,6 +65,18 @@ def refresh_token(tenant_id: str, token: str) -> str:
     return f"{state_prefix(tenant_id)}refresh:{token}"
 
 
+def spent_refresh_token(tenant_id: str, token: str) -> str:
+    return f"{state_prefix(tenant_id)}refresh-spent:{token}"
+
+
+def revoked_refresh_family(tenant_id: str, family: str) -> str:
+    return f"{state_prefix(tenant_id)}refresh-family-revoked:{family}"
+
+
+def authorization_request(tenant_id: str, digest: str) -> str:
+    return f"{state_prefix(tenant_id)}authorization-request:{digest}"
+
+
 def revoked(tenant_id: str, jti: str) -> str:
     return f"{state_prefix(tenant_id)}revoked:{jti}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass, field
 
 from sandbox.runtime import keys
@@ -11,6 +12,7 @@ from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.faults import Faults
 from sandbox.runtime.jobs import Jobs
 from sandbox.runtime.journal import Journal
+from sandbox.runtime.network import HostRule
 from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import Store, open_store
 from sandbox.runtime.tenants import Tenants, register_demo_tenant
@@ -38,6 +40,10 @@ class Services:
     @property
     def admin_token(self) -> str | None:
         return self.settings.admin_token
+
+    @functools.cached_property
+    def hosts(self) -> HostRule:
+        return HostRule([host for api in self.apis for host in api.hosts], self.settings.host)
 
     def api(self, name: str) -> ApiRuntime | None:
         return next((api for api in self.apis if api.name == name), None)

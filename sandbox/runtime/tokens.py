@@ -88,9 +88,11 @@ class TokenService:
         refresh: bool,
         issuer: str = DEFAULT_ISSUER,
         granted: list[str] | None = None,
+        family: str | None = None,
     ) -> dict:
         """An RFC 6749 §5.1 token response for `client`, with a refresh token when asked; the
-        refresh token keeps the `granted` scopes (default: `scopes`)."""
+        refresh token keeps the `granted` scopes (default: `scopes`). Tokens that come from one
+        grant, through every rotation of its refresh token, share a `family`, revoked together."""
         tenant = await self.tenants.get(client.tenant)
         lifetime = tenant.token_lifetime if tenant else DEFAULT_TOKEN_LIFETIME
         issued = int((await self.clocks.get(client.tenant)).now().timestamp())
@@ -106,6 +108,9 @@ class TokenService:
             "exp": issued + lifetime,
             "jti": jti,
         }
+        if refresh:
+            family = family or uuid.uuid4().hex
+            claims["fam"] = family
         from joserfc import jwt
 
         key = await self.signing_key()
@@ -124,6 +129,7 @@ class TokenService:
                 "expires": issued + REFRESH_LIFETIME,
                 "access_jti": jti,
                 "access_exp": issued + lifetime,
+                "family": family,
             }
             await self.store.set(keys.refresh_token(client.tenant, token), record, ttl=REFRESH_LIFETIME)
             body["refresh_token"] = token
@@ -136,8 +142,12 @@ class TokenService:
         `scopes` may narrow the access token, never widen the grant (RFC 6749 §6)."""
         key = keys.refresh_token(client.tenant, token)
         record = await self.store.get(key)
+        if record is None:
+            await self._detect_reuse(client, token)
         if record is None or record["client_id"] != client.client_id:
             raise TokenError("The refresh token is unknown, already used or revoked")
+        if await self._family_revoked(client.tenant, record.get("family")):
+            raise TokenError("The refresh token was revoked with its grant")
         now = (await self.clocks.get(client.tenant)).now().timestamp()
         if now >= record["expires"]:
             await self.store.delete(key)
@@ -147,10 +157,26 @@ class TokenService:
             extra = " ".join(s for s in scopes if s not in granted)
             raise ScopeNotGranted(f"The refresh token was not granted: {extra}")
         if await self.store.take(key) is None:  # spent by a concurrent request since we read it
+            await self._detect_reuse(client, token)
             raise TokenError("The refresh token is unknown, already used or revoked")
-        return await self.issue(
-            client, granted if scopes is None else scopes, refresh=True, issuer=issuer, granted=granted
-        )
+        family = record.get("family")
+        spent = {"client_id": client.client_id, "family": family}
+        await self.store.set(keys.spent_refresh_token(client.tenant, token), spent, ttl=REFRESH_LIFETIME)
+        scopes = granted if scopes is None else scopes
+        return await self.issue(client, scopes, refresh=True, issuer=issuer, granted=granted, family=family)
+
+    async def _detect_reuse(self, client: OAuthClient, token: str) -> None:
+        """A rotated refresh token presented again means it leaked: revoke its whole family (OAuth
+        2.0 Security BCP §4.14.2), the newer refresh tokens and their access tokens with it."""
+        spent = await self.store.get(keys.spent_refresh_token(client.tenant, token))
+        if spent is None or spent["client_id"] != client.client_id or not spent["family"]:
+            return
+        revoked = keys.revoked_refresh_family(client.tenant, spent["family"])
+        await self.store.set(revoked, True, ttl=REFRESH_LIFETIME)
+        raise TokenError("The refresh token was already used; every token of its grant is now revoked")
+
+    async def _family_revoked(self, tenant: str, family: str | None) -> bool:
+        return bool(family) and await self.store.get(keys.revoked_refresh_family(tenant, family)) is not None
 
     # -- verifying and revoking ----------------------------------------------------------
     async def _decode(self, token: str) -> dict:
@@ -176,6 +202,8 @@ class TokenService:
             raise TokenError(f"The access token expired at {expires.isoformat()} (sandbox clock)")
         if await self.store.get(keys.revoked(tenant, claims["jti"])) is not None:
             raise TokenError("The access token has been revoked")
+        if await self._family_revoked(tenant, claims.get("fam")):
+            raise TokenError("The access token has been revoked with its grant")
         client = await self.tenants.client(claims["client_id"])
         if client is None or client.tenant != tenant:
             raise TokenError("The client of this access token no longer exists")

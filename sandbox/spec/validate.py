@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -13,8 +14,13 @@ from jsonschema.protocols import Validator
 from sandbox.errors import Violation
 from sandbox.spec.formats import describe_format
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: `\d` would take Arabic-Indic and other Unicode digits, which no API accepts
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# a signed 64-bit integer at most (what the stores keep); longer digit strings stay text, which
+# also keeps Python's int() from refusing strings of more than 4,300 digits with a ValueError
+_INTEGER_DIGITS = 19
+INT64 = (-(2**63), 2**63 - 1)
 
 
 @dataclass
@@ -116,11 +122,17 @@ def coerce(raw: str | list[str], schema: dict, explode: bool = True) -> Any:
     value = raw[-1] if isinstance(raw, list) else raw
     if "null" in types and value == "":
         return None
-    if "integer" in types and _INTEGER.fullmatch(value):
-        return int(value)
+    if "integer" in types and _INTEGER.fullmatch(value) and len(value.lstrip("+-")) <= _INTEGER_DIGITS:
+        number = int(value)
+        if INT64[0] <= number <= INT64[1]:
+            return number
     if "number" in types and _NUMBER.fullmatch(value):
         number = float(value)
-        return int(number) if number.is_integer() and "integer" in types else number
+        if not math.isfinite(number):
+            return value
+        if number.is_integer() and "integer" in types and INT64[0] <= number <= INT64[1]:
+            return int(number)
+        return number
     if "boolean" in types and value in ("true", "false"):
         return value == "true"
     return value

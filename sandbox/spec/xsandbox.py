@@ -60,6 +60,11 @@ DOCUMENT_SCHEMA: dict = {
             "description": "a query parameter the operation does not name: answered as if absent and "
             "journaled for the contract checks (report, the default), or refused with 400 (refuse)",
         },
+        "max-body": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "bytes of request body taken, where the real service states a limit",
+        },
     },
 }
 
@@ -69,6 +74,11 @@ OPERATION_SCHEMA: dict = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
+        "max-body": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "bytes of request body taken, where the real service states a limit",
+        },
         "job": {
             "description": "this operation's part in an asynchronous job, judged by the job contract checks",
             "type": "object",
@@ -91,7 +101,7 @@ OPERATION_SCHEMA: dict = {
                 {"if": {"properties": {"role": {"const": "start"}}}, "then": {"required": ["name"]}},
                 {"if": {"properties": {"role": {"const": "poll"}}}, "then": {"required": ["id"]}},
             ],
-        }
+        },
     },
 }
 

@@ -360,15 +360,61 @@ def test_refresh_token_rotates_and_the_old_one_is_refused(server):
     assert second["scope"] == "ledger.read"
     assert second["refresh_token"] != first["refresh_token"]
     assert second["access_token"] != first["access_token"]
-    old = server.post("/oauth2/token", data=refresh)
-    assert old.status_code == 400
-    assert old.json() == {
-        "error": "invalid_grant",
-        "error_description": "The refresh token is unknown, already used or revoked",
-    }
     # The new refresh token keeps the original grant (RFC 6749 §6), so it may ask for it all again.
     third = token_request(server, grant_type="refresh_token", refresh_token=second["refresh_token"])
     assert third.json()["scope"] == "ledger.read ledger.write"
+    spent = token_request(server, grant_type="refresh_token", refresh_token=second["refresh_token"])
+    assert spent.status_code == 400 and spent.json()["error"] == "invalid_grant"
+
+
+def test_a_rotated_refresh_token_used_again_revokes_its_whole_family(server):
+    code = authorize(server)["code"]
+    first = token_request(server, grant_type="authorization_code", code=code, redirect_uri=CALLBACK).json()
+    second = token_request(server, grant_type="refresh_token", refresh_token=first["refresh_token"]).json()
+    assert server.get("/ledger/entries", headers=bearer(second["access_token"])).status_code == 200
+    replayed = token_request(server, grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert replayed.status_code == 400
+    assert replayed.json() == {
+        "error": "invalid_grant",
+        "error_description": "The refresh token was already used; every token of its grant is now revoked",
+    }
+    newest = token_request(server, grant_type="refresh_token", refresh_token=second["refresh_token"])
+    assert newest.json() == {
+        "error": "invalid_grant",
+        "error_description": "The refresh token was revoked with its grant",
+    }
+    assert server.get("/ledger/entries", headers=bearer(second["access_token"])).status_code == 401
+    other = authorize(server)["code"]
+    unrelated = token_request(server, grant_type="authorization_code", code=other, redirect_uri=CALLBACK)
+    assert server.get("/ledger/entries", headers=bearer(unrelated.json()["access_token"])).status_code == 200
+
+
+def test_a_consent_posted_without_its_pkce_challenge_still_needs_the_verifier(server):
+    _, challenge = pkce_pair()
+    params = {
+        "client_id": "demo-client",
+        "redirect_uri": CALLBACK,
+        "response_type": "code",
+        "state": "s-9",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    form = ConsentForm(server.get("/oauth2/authorize", params=params).text)
+    stripped = {k: v for k, v in form.fields.items() if not k.startswith("code_challenge")}
+    posted = server.post(form.action, data={**stripped, "decision": "approve"}, follow_redirects=False)
+    code = redirect_params(posted)["code"]
+    r = token_request(server, grant_type="authorization_code", code=code, redirect_uri=CALLBACK)
+    assert r.status_code == 400
+    assert r.json()["error_description"] == (
+        "code_verifier is required: the authorization request had a code_challenge"
+    )
+
+
+def test_a_consent_decision_for_a_page_never_shown_is_refused(server):
+    fields = {"client_id": "demo-client", "redirect_uri": CALLBACK, "response_type": "code"}
+    posted = server.post("/oauth2/authorize", data={**fields, "decision": "approve"}, follow_redirects=False)
+    assert posted.status_code == 400 and "location" not in posted.headers
+    assert "answers no authorization request shown in the last 10 minutes" in posted.text
 
 
 def test_refresh_for_more_than_was_granted_is_invalid_scope_and_keeps_the_token(server):
@@ -514,3 +560,13 @@ def test_a_reset_does_not_bring_a_revoked_token_back(server):
     assert server.post("/oauth2/revoke", data={"token": token, **DEMO}).status_code == 200
     assert server.post("/__sandbox/tenants/demo/reset").status_code == 200
     assert server.get("/ledger/entries", headers=bearer(token)).status_code == 401
+
+
+def test_authorization_codes_never_reach_the_journal_in_clear(server):
+    code = authorize(server, state="s-journal")["code"]
+    # nothing on the consent page names a tenant, so its exchanges are journaled unattributed
+    entries = server.get("/__sandbox/journal", params={"tenant": "unattributed"}).json()["entries"]
+    consent = [e for e in entries if e["operationId"] == "decideConsent"][-1]
+    assert consent["status"] == 302
+    assert code not in str(consent)
+    assert "code=[redacted:" in consent["response"]["body"]

@@ -32,3 +32,59 @@ def test_the_control_plane_is_not_journaled(ledger):
     ledger.get("/__sandbox/clock")
     entries = ledger.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
     assert all(e["api"] != "sandbox" for e in entries)
+
+
+def test_a_client_that_closes_before_the_answer_is_journaled_as_client_closed(ledger, caplog):
+    import asyncio
+    import logging
+
+    key = [(k.lower().encode(), v.encode()) for k, v in KEY.items()]
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/ledger/accounts",
+        "raw_path": b"/ledger/accounts",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *key],
+        "server": ("testserver", 80),
+        "client": ("testclient", 50000),
+    }
+    sent = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    with caplog.at_level(logging.INFO, logger="sandbox"):
+        asyncio.run(ledger.app(scope, receive, send))
+    assert sent == []
+    entry = journal(ledger, "demo")[-1]
+    assert (entry["operationId"], entry["status"]) == ("createAccount", 499)
+    assert [r.getMessage() for r in caplog.records if r.name == "sandbox"] == [
+        "POST /ledger/accounts: the client closed the connection before the answer"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_a_dropped_connection_fault_is_logged_in_one_line():
+    import logging
+
+    from sandbox.runtime.exchange import OneLineFaults
+
+    error = ConnectionAbortedError("fault: connection dropped by the sandbox")
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        "",
+        0,
+        "Exception in ASGI application",
+        (),
+        (ConnectionAbortedError, error, None),
+    )
+    assert OneLineFaults().filter(record)
+    assert (record.getMessage(), record.exc_info) == ("fault: connection dropped by the sandbox", None)

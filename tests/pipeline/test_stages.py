@@ -9,6 +9,7 @@ def test_every_stage_module_is_listed_in_order():
     names = [stage.__name__.rsplit(".", 1)[1] for stage in pipeline.STAGES]
     assert names == [
         "dispatch",
+        "limits",
         "route",
         "authenticate",
         "throttle",
