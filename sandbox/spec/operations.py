@@ -47,6 +47,7 @@ class Operation:
     credential_query: frozenset[str] = frozenset()  # query names of its API-key schemes
     fidelity: Fidelity | None = None  # the operation's label, or the document's
     job: JobMark | None = None  # its part in an asynchronous job, if any
+    uncounted: bool = False  # not counted against the rate limit (x-sandbox: {uncounted: true})
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -110,6 +111,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     credential_query=_query_keys(schemes, security),
                     fidelity=Fidelity.of(raw, document_fidelity),
                     job=JobMark.of(raw),
+                    uncounted=bool((raw.get("x-sandbox") or {}).get("uncounted")),
                 )
             )
     return operations
