@@ -91,7 +91,7 @@ OPERATION_SCHEMA: dict = {
                 {"if": {"properties": {"role": {"const": "start"}}}, "then": {"required": ["name"]}},
                 {"if": {"properties": {"role": {"const": "poll"}}}, "then": {"required": ["id"]}},
             ],
-        }
+        },
     },
 }
 
