@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from sandbox.app import build_app
 from sandbox.audit import Outcome, Target, audit
+from sandbox.audit.target import AuditError
 from sandbox.runtime.clock import parse_instant
 from sandbox.settings import Settings
 from tests.conftest import DEFAULT_NOW
@@ -180,3 +181,23 @@ def test_test_records_are_marked():
         headers=headers,
     ).json()
     assert [t["reference"][:14] for t in booked] == ["SANDBOX-AUDIT-"]
+
+
+def test_without_a_token_only_the_document_is_judged():
+    http = TestClient(reference_app())
+    target = Target(
+        SPEC, "http://testserver/accounting", http, "/oauth2/token", "demo-client", "wrong-secret"
+    )
+    report = audit(target, allow_writes=True)
+    outcomes = {r.item: r.outcome for r in report.results}
+    assert outcomes["2"] is Outcome.PASSED and outcomes["3"] is Outcome.FAILED
+    assert "401" in report.result("3").summary
+    assert {outcomes[item] for item in ["1", "4", "5", "6", "7", "8", "9 (iii)"]} == {Outcome.NOT_JUDGED}
+    assert not report.ok
+
+
+def test_an_unreadable_document_stops_the_audit():
+    http = TestClient(reference_app())
+    target = Target("/__sandbox/specs/nothing", "http://testserver/accounting", http, token="x")
+    with pytest.raises(AuditError, match="answered 404"):
+        audit(target)
