@@ -88,6 +88,8 @@ class AuditReport:
             errors="0",
             skipped=str(self.count(Outcome.MANUAL) + self.count(Outcome.NOT_JUDGED)),
         )
+        for key in ("tests", "failures", "errors", "skipped"):
+            suites.set(key, suite.get(key))
         for r in self.results:
             case = etree.SubElement(
                 suite, "testcase", classname="sandbox.audit", name=f"item {r.item}: {r.title}"

@@ -201,3 +201,34 @@ def test_an_unreadable_document_stops_the_audit():
     target = Target("/__sandbox/specs/nothing", "http://testserver/accounting", http, token="x")
     with pytest.raises(AuditError, match="answered 404"):
         audit(target)
+
+
+def test_the_command_line_reports_every_item_and_writes_json_and_junit(tmp_path):
+    from click.testing import CliRunner
+
+    from sandbox.cli import main
+    from sandbox.testing import running_sandbox
+
+    with running_sandbox(Settings(now=parse_instant(DEFAULT_NOW), frozen=True)) as url:
+        options = [
+            "--openapi",
+            f"{url}/__sandbox/specs/accounting",
+            "--base-url",
+            f"{url}/accounting",
+            "--token-url",
+            f"{url}/oauth2/token",
+            "--client-id",
+            "demo-client",
+            "--client-secret",
+            "demo-secret",
+            "--allow-writes",
+            "--json",
+            str(tmp_path / "audit.json"),
+            "--junit",
+            str(tmp_path / "audit.xml"),
+        ]
+        result = CliRunner().invoke(main, ["audit", *options])
+    assert result.exit_code == 0, result.output
+    assert "9 passed, 0 failed, 3 manual check, 0 not judged" in result.output
+    assert orjson.loads((tmp_path / "audit.json").read_bytes())["ok"] is True
+    assert etree.parse(str(tmp_path / "audit.xml")).getroot().get("failures") == "0"
