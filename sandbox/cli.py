@@ -185,6 +185,70 @@ def verify(url, tenant, admin_token, checks, settings, junit, json_path, verbose
 
 
 @main.command()
+@click.option("--openapi", "openapi_url", required=True, help="URL of the vendor's OpenAPI document")
+@click.option(
+    "--base-url", required=True, help="Base URL of the vendor's API (paths of the document go after it)"
+)
+@click.option("--token-url", help="Token endpoint for the client credentials grant")
+@click.option("--client-id", envvar="AUDIT_CLIENT_ID", help="OAuth2 client id [env AUDIT_CLIENT_ID]")
+@click.option(
+    "--client-secret", envvar="AUDIT_CLIENT_SECRET", help="OAuth2 client secret [env AUDIT_CLIENT_SECRET]"
+)
+@click.option("--scope", help="Scopes to ask for, space-separated")
+@click.option("--token", envvar="AUDIT_TOKEN", help="An access token to use instead [env AUDIT_TOKEN]")
+@click.option(
+    "--path-param",
+    "path_params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A path parameter: administration_id=1",
+)
+@click.option("--allow-writes", is_flag=True, help="Add marked test records (a debtor, a transaction)")
+@click.option("--junit", type=_OUTPUT, help="Write the report as JUnit XML to this file too")
+@click.option("--json", "json_path", type=_OUTPUT, help="Write the report as JSON to this file too")
+def audit(
+    openapi_url,
+    base_url,
+    token_url,
+    client_id,
+    client_secret,
+    scope,
+    token,
+    path_params,
+    allow_writes,
+    junit,
+    json_path,
+) -> None:
+    """Check an accounting vendor's own API against seed 003, item by item.
+
+    Exits 0 when no automatic item fails (manual checks are listed, not failed), 1 when one does,
+    2 when the audit cannot run.
+    """
+    import httpx
+    import orjson
+
+    from sandbox.audit import Target
+    from sandbox.audit import audit as run_audit
+    from sandbox.audit.target import AuditError
+
+    params = dict(item.partition("=")[::2] for item in path_params)
+    with httpx.Client(timeout=30, follow_redirects=True) as http:
+        target = Target(
+            openapi_url, base_url, http, token_url, client_id, client_secret, scope, token, path_params=params
+        )
+        try:
+            report = run_audit(target, allow_writes=allow_writes)
+        except AuditError as exc:
+            raise _Unusable(str(exc)) from exc
+    click.echo(report.text())
+    if junit:
+        junit.write_bytes(report.junit_xml())
+    if json_path:
+        json_path.write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
 def checks() -> None:
     """List the contract checks `sandbox verify` runs, each with its rule and source."""
     import textwrap

@@ -118,7 +118,7 @@ async def _through(
     fired: faults.Fired = []
     if owner is not None:
         exchange.tenant = owner
-        exchange.room = await throttle.take(services, owner, api)
+        exchange.room = await throttle.take(services, owner, api, op)
         fired = await faults.triggered(services, owner, api, op.operation_id, exchange)
         if fired and await faults.before_handler(fired):
             return DroppedConnection()

@@ -1,14 +1,19 @@
 """Count the request against its tenant's rate limit for the API: 429 with `Retry-After` past the
-limit; the room left goes into every answer's `RateLimit-*` headers."""
+limit; the room left goes into every answer's `RateLimit-*` headers. An operation marked
+`x-sandbox: {uncounted: true}` (an endpoint that tells the room left) reads the room without
+counting."""
 
 from __future__ import annotations
 
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.ratelimit import Room
 from sandbox.runtime.services import Services
+from sandbox.spec.operations import Operation
 
 
-async def take(services: Services, tenant: str, api: ApiRuntime) -> Room | None:
+async def take(services: Services, tenant: str, api: ApiRuntime, op: Operation) -> Room | None:
     if not api.rate_limited:
         return None
+    if op.uncounted:
+        return await services.rate_limits.peek(tenant, api.name)
     return await services.rate_limits.take(tenant, api.name)

@@ -62,15 +62,24 @@ class RateLimiter:
 
     async def take(self, tenant: str, api: str) -> Room:
         """Count one request; past the limit, raise the 429 with `Retry-After`."""
+        return await self._count(tenant, api, counted=True)
+
+    async def peek(self, tenant: str, api: str) -> Room:
+        """The room left, without counting a request or refusing one."""
+        return await self._count(tenant, api, counted=False)
+
+    async def _count(self, tenant: str, api: str, counted: bool) -> Room:
         limit = self._limit(api, await self.store.get(keys.rate_limits(tenant)) or {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
-        count = await self.store.incr(
-            keys.rate_window(tenant, api, limit.window, window_start), ttl=limit.window + 1
-        )
+        window = keys.rate_window(tenant, api, limit.window, window_start)
+        if counted:
+            count = await self.store.incr(window, ttl=limit.window + 1)
+        else:
+            count = int(await self.store.get(window) or 0)
         reset = max(1, math.ceil(window_start + limit.window - now))
         room = Room(limit, max(0, limit.requests - count), reset)
-        if count > limit.requests:
+        if counted and count > limit.requests:
             raise ApiError(
                 429,
                 RATE_LIMITED,

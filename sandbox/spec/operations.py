@@ -48,6 +48,7 @@ class Operation:
     fidelity: Fidelity | None = None  # the operation's label, or the document's
     job: JobMark | None = None  # its part in an asynchronous job, if any
     max_body: int | None = None  # bytes of body taken, if its real service states a limit
+    uncounted: bool = False  # not counted against the rate limit (x-sandbox: {uncounted: true})
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -112,6 +113,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     fidelity=Fidelity.of(raw, document_fidelity),
                     job=JobMark.of(raw),
                     max_body=(raw.get("x-sandbox") or {}).get("max-body"),
+                    uncounted=bool((raw.get("x-sandbox") or {}).get("uncounted")),
                 )
             )
     return operations

@@ -79,6 +79,11 @@ OPERATION_SCHEMA: dict = {
             "minimum": 0,
             "description": "bytes of request body taken, where the real service states a limit",
         },
+        "uncounted": {
+            "type": "boolean",
+            "description": "the request does not count against the rate limit (an endpoint that tells the "
+            "room left); its answer still carries the rate-limit headers",
+        },
         "job": {
             "description": "this operation's part in an asynchronous job, judged by the job contract checks",
             "type": "object",
