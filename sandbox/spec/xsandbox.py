@@ -55,6 +55,14 @@ DOCUMENT_SCHEMA: dict = {
         "unacceptable-status": {"type": "integer", "minimum": 400, "maximum": 499},
         "request-id-header": {"type": "string", "minLength": 1},
         "query-case-insensitive": {"type": "boolean"},
+        "trailing-slash": {
+            "enum": ["strict", "optional"],
+            "description": "optional: every path answers with and without its trailing slash, no redirect",
+        },
+        "accept": {
+            "enum": ["negotiate", "ignore"],
+            "description": "ignore: the API answers what it has whatever Accept says (no 406)",
+        },
     },
 }
 

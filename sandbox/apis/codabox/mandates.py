@@ -308,3 +308,19 @@ def archive(
     if mandate.state_at(now) in (None, "archived"):
         return _error("invalid_transition", f"a mandate in state {mandate.state_at(now)} cannot be archived")
     return _then(mandate, now, [(now, "archived")], reason=reason)
+
+
+def confirm_social(
+    world: CodaboxWorld, overlay: dict[str, Any], mandate_id: str, now: datetime
+) -> Mandate | MandateError:
+    """The social secretariat confirms a requested SODA mandate now: files flow from the next month."""
+    mandate = find(world, overlay, mandate_id)
+    if mandate is None:
+        return _error("unknown_mandate", mandate_id)
+    if mandate.kind != "soda" or mandate.state_at(now) not in ("requested", "delayed"):
+        return _error(
+            "invalid_transition",
+            f"only a requested SODA mandate can be confirmed, not {mandate.state_at(now)}",
+        )
+    active = _at(tk.first_of_next_month(now.astimezone(tk.BRUSSELS).date()), 8)
+    return _then(mandate, now, [(now, "confirmed"), (active, "active")])
