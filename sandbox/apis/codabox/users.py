@@ -54,9 +54,9 @@ async def current_user(ctx: RequestContext) -> User:
 @package.handler("requestAccessToken")
 async def request_access_token(ctx: RequestContext) -> Reply:
     given = str(ctx.body.get("vat", ""))
-    if not vat.is_valid(given) or not vat.compact(given).startswith("BE"):
+    if not given.strip().upper().startswith("BE") or not vat.is_valid(given):
         raise refuse(INVALID_VAT, f"{given!r} is not a valid Belgian VAT number (BE0123456749)")
-    number = vat.compact(given)[2:]
+    number = vat.compact(given)
     client = ctx.world.client_by_enterprise_number(number)
     if client is None:
         raise refuse(UNKNOWN_VAT, f"No CodaBox client with VAT number BE{number}")
