@@ -28,7 +28,10 @@ def test_an_unknown_software_key_or_wrong_basic_is_refused(client):
 
 def test_the_key_alone_does_not_open_data_calls(client):
     answer = client.get(f"{BASE}/fiduciaries/", headers=KEY)
-    assert (answer.status_code, answer.json()) == (401, {"detail": "The credentials are not valid for this operation"})
+    assert (answer.status_code, answer.json()) == (
+        401,
+        {"detail": "The credentials are not valid for this operation"},
+    )
 
 
 def test_every_path_answers_with_and_without_its_trailing_slash_without_redirect(client):

@@ -66,7 +66,11 @@ def test_every_model_downloads_in_each_of_its_formats_whatever_accept_says(clien
         if model in seen:
             continue
         seen.add(model)
-        for fmt, media in {"cod": "application/vnd.coda", "xml": "application/xml", "pdf": "application/pdf"}.items():
+        for fmt, media in {
+            "cod": "application/vnd.coda",
+            "xml": "application/xml",
+            "pdf": "application/pdf",
+        }.items():
             if model != "coda" and fmt == "cod":
                 continue
             answer = _download(client, entry, fmt, accept="application/json")
@@ -109,7 +113,9 @@ def test_polling_without_acknowledging_loses_nothing(client):
 
 def test_an_offset_that_is_not_in_the_feed_is_refused(client):
     answer = client.put(f"{BASE}/delivery/feed/1/", json={"feed_offset": "nope"}, headers=ACCOUNTANT)
-    assert answer.status_code == 400 and answer.json() == {"detail": "feed_offset nope is not an entry of your feed"}
+    assert answer.status_code == 400 and answer.json() == {
+        "detail": "feed_offset nope is not an entry of your feed"
+    }
 
 
 def test_redownload_of_an_undelivered_document_is_404(client):
@@ -133,7 +139,9 @@ def test_the_redownload_feed_takes_the_valuya_put_and_answers_id_and_offset(clie
 
 def test_new_documents_appear_as_the_clock_moves(client):
     entries = feed(client)["feed_entries"]
-    client.put(f"{BASE}/delivery/feed/1/", json={"feed_offset": entries[-1]["feed_index"]}, headers=ACCOUNTANT)
+    client.put(
+        f"{BASE}/delivery/feed/1/", json={"feed_offset": entries[-1]["feed_index"]}, headers=ACCOUNTANT
+    )
     while feed(client)["feed_entries"]:
         last = feed(client)["feed_entries"][-1]["feed_index"]
         client.put(f"{BASE}/delivery/feed/1/", json={"feed_offset": last}, headers=ACCOUNTANT)
