@@ -194,7 +194,9 @@ def soda_pdf(document: SocialDocument) -> bytes:
 
 
 def uploaded_invoice_pdf(summary: dict[str, str]) -> bytes:
-    """A sales invoice a client uploaded, as the accountant's feed shows it: what its UBL says."""
+    """A sales invoice a client uploaded, as the accountant's feed shows it: what its UBL says
+    (a part the UBL leaves empty shows as a dash)."""
+    summary = {key: value or "-" for key, value in summary.items()}
     return render(
         Document(
             title="Credit note" if summary["document_type"] == "credit_note" else "Invoice",
