@@ -19,14 +19,14 @@ def _order(client, client_id: str, bank_id: str, ibans: list[str]):
 
 
 def _unmandated_account(world, online: bool | None = None):
-    """A client of the first office and one of its accounts whose mandate is archived, so it can be ordered."""
+    """A client of the first office and an account of it whose mandate is archived: it can be ordered."""
     now_clients = world.clients(world.offices[0].id)
     for company in now_clients:
         for account in company.accounts:
             mandate = world.bank_account_mandate(account.iban)
-            if mandate and mandate.history[-1][1] == "archived" and not company.natural_person:
-                if online is None or account.bank.online_signing == online:
-                    return company, account
+            archived = mandate and mandate.history[-1][1] == "archived" and not company.natural_person
+            if archived and (online is None or account.bank.online_signing == online):
+                return company, account
     raise AssertionError("the world has no archived account in the first office")
 
 
