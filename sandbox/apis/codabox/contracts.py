@@ -119,7 +119,8 @@ def codabox_acknowledges_what_it_downloaded(ctx: Context) -> Judgement:
         findings.append(
             Finding(
                 f"{len(unacknowledged)} downloaded entr(y/ies) were never acknowledged: "
-                f"{listing(unacknowledged)}; PUT the feed's feed_offset once they are stored, or CodaBox keeps offering them",
+                f"{listing(unacknowledged)}; PUT the feed's feed_offset once they are stored, "
+                "or CodaBox keeps offering them",
             )
         )
     return judged(len(calls), "feed reads, downloads and acknowledgements", findings)
