@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.apis.codabox import mandates, package, pdfs
-from sandbox.apis.codabox.errors import MANDATE_CODES, OFFICE_ONLY, UNKNOWN_FIDUCIARY, refuse
+from sandbox.apis.codabox.errors import (
+    MANDATE_CODES,
+    OFFICE_ONLY,
+    UNKNOWN_CLIENT,
+    UNKNOWN_FIDUCIARY,
+    UNKNOWN_MANDATE,
+    refuse,
+)
 from sandbox.apis.codabox.mandates import MandateError
 from sandbox.apis.codabox.users import User, current_user
 from sandbox.apis.codabox.views import client_view, mandate_view, office_view
@@ -37,7 +44,7 @@ def visible_clients(world: CodaboxWorld, user: User) -> tuple[Client, ...]:
 def _client(ctx: RequestContext, user: User) -> Client:
     client = next((c for c in visible_clients(ctx.world, user) if c.id == ctx.params["client_id"]), None)
     if client is None:
-        raise refuse(MANDATE_CODES["unknown_client"], f"No client {ctx.params['client_id']} in your office")
+        raise refuse(UNKNOWN_CLIENT, f"No client {ctx.params['client_id']} in your office")
     return client
 
 
@@ -103,9 +110,7 @@ async def _visible_mandate(ctx: RequestContext) -> Mandate:
     mandate = mandates.find(ctx.world, await overlay_of(ctx.state), ctx.params["mandate_id"])
     allowed = {c.id for c in visible_clients(ctx.world, user)}
     if mandate is None or mandate.client_id not in allowed or mandate.state_at(ctx.now()) is None:
-        raise refuse(
-            MANDATE_CODES["unknown_mandate"], f"No mandate {ctx.params['mandate_id']} of your clients"
-        )
+        raise refuse(UNKNOWN_MANDATE, f"No mandate {ctx.params['mandate_id']} of your clients")
     return mandate
 
 

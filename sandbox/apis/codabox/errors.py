@@ -69,7 +69,7 @@ INVALID_PARTICIPANT = _add(
     "invalid_participant", 400, "Not a valid Belgian VAT or enterprise number", "check-presence"
 )
 
-# Statuses of the mandate rules of mandates.py: unknowns are 404, what the request itself gets
+# The rules of mandates.py, as `mandate.<rule>`; their statuses: unknowns are 404, what the request itself gets
 # wrong 400, and what the state of the system forbids 409.
 _MANDATE_STATUS = {
     "unknown_client": 404,
@@ -81,9 +81,13 @@ _MANDATE_STATUS = {
     "iban_not_at_bank": 400,
 }
 MANDATE_CODES = {
-    code: _add(code, _MANDATE_STATUS.get(code, 409), meaning[0].upper() + meaning[1:], "mandates")
+    code: _add(
+        f"mandate.{code}", _MANDATE_STATUS.get(code, 409), meaning[0].upper() + meaning[1:], "mandates"
+    )
     for code, meaning in mandates.ERRORS.items()
 }
+UNKNOWN_CLIENT = MANDATE_CODES["unknown_client"]
+UNKNOWN_MANDATE = MANDATE_CODES["unknown_mandate"]
 
 
 def refuse(code: ErrorCode, detail: str = "", **extra) -> ApiError:
