@@ -69,7 +69,7 @@ INVALID_PARTICIPANT = _add(
     "invalid_participant", 400, "Not a valid Belgian VAT or enterprise number", "check-presence"
 )
 
-# The rules of mandates.py, as `mandate.<rule>`; their statuses: unknowns are 404, what the request itself gets
+# The rules of mandates.py, as `mandate.<rule>`. Unknowns are 404, what the request itself gets
 # wrong 400, and what the state of the system forbids 409.
 _MANDATE_STATUS = {
     "unknown_client": 404,
