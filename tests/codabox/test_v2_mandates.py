@@ -18,18 +18,6 @@ def _order(client, client_id: str, bank_id: str, ibans: list[str]):
     return client.post(f"{BASE}/clients/{client_id}/coda-mandates/", json=body, headers=ACCOUNTANT)
 
 
-def _unmandated_account(world, online: bool | None = None):
-    """A client of the first office and an account of it whose mandate is archived: it can be ordered."""
-    now_clients = world.clients(world.offices[0].id)
-    for company in now_clients:
-        for account in company.accounts:
-            mandate = world.bank_account_mandate(account.iban)
-            archived = mandate and mandate.history[-1][1] == "archived" and not company.natural_person
-            if archived and (online is None or account.bank.online_signing == online):
-                return company, account
-    raise AssertionError("the world has no archived account in the first office")
-
-
 def _fresh(client, bic: str):
     """A company of the first office, and a new valid IBAN at this bank that no mandate names."""
     from stdnum import iban as iban_lib
@@ -117,12 +105,7 @@ def test_a_client_that_never_signs_cannot_sign(client):
 
 def test_natural_persons_get_no_coda(client):
     world = demo_world(client)
-    person = next(
-        c
-        for office in world.offices
-        for c in world.clients(office.id)
-        if c.natural_person and office.index == 0
-    )
+    person = next(c for c in world.clients(world.offices[0].id) if c.natural_person)
     account = person.accounts[0]
     answer = _order(client, person.id, account.bank.bic, [account.iban])
     assert answer.status_code == 400 and "natural person" in answer.json()["detail"]
@@ -151,9 +134,13 @@ def test_a_requested_iban_cannot_be_ordered_again_an_archived_one_can(client):
     assert _order(client, company.id, "GEBABEBB", [iban]).status_code == 201
     again = _order(client, company.id, "GEBABEBB", [iban])
     assert again.status_code == 409 and "already requested" in again.json()["detail"]
-    world = demo_world(client)
-    owner, account = _unmandated_account(world)
-    answer = _order(client, owner.id, account.bank.bic, [account.iban])
+    mandate = client.get(f"{BASE}/clients/{company.id}/", headers=ACCOUNTANT).json()["coda_mandates"][-1]
+    advance(client, 600)
+    action(client, "sign", {"mandate_id": mandate["id"]})
+    action(client, "activate", {"mandate_id": mandate["id"]})
+    action(client, "archive", {"mandate_id": mandate["id"], "reason": "stopped by the client"})
+    advance(client, 60)
+    answer = _order(client, company.id, "GEBABEBB", [iban])
     assert answer.status_code == 201, answer.text
 
 
@@ -172,11 +159,11 @@ def test_request_mistakes_are_400_and_unknowns_404(client):
 def test_no_soda_without_coda_and_the_secretariat_confirms(client):
     world = demo_world(client)
     now = client.app.state.services.settings.now
-    bare = next(
-        c
-        for c in world.clients(world.offices[0].id)
-        if c.enterprise_number and all(m.state_at(now) == "archived" for m in world.mandates(c.id))
-    )
+    bare = next(c for c in world.clients(world.offices[0].id) if c.enterprise_number and not c.never_signs)
+    for mandate in world.mandates(bare.id):
+        if mandate.state_at(now) not in (None, "archived"):
+            action(client, "archive", {"mandate_id": mandate.id, "reason": "stopped by the client"})
+    advance(client, 60)
     refused = client.post(f"{BASE}/clients/{bare.id}/soda-mandates/", headers=ACCOUNTANT)
     assert refused.status_code == 409 and "needs a CODA mandate" in refused.json()["detail"]
     _, iban = _fresh(client, "KREDBEBB")

@@ -7,7 +7,6 @@ The engine-independent core, pure functions of the world, dates and plain dicts:
 - `coda`, `camt`, `soda`, `ubl`, `expenses`, `pdfs`: the files a client downloads;
 - `ubl.validate_invoice`: the check of an uploaded invoice, rule by rule;
 - `mandates`: ordering mandates and their lifecycle over the tenant's overlay;
-- `_toolkit`: seeded randomness, ids, Belgian identifiers and the bank calendar.
 
 The API over HTTP (specs/codabox-v2.yaml), bound to the engine:
 

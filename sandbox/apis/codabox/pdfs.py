@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
-from sandbox.apis.codabox._toolkit import BRUSSELS
 from sandbox.apis.codabox.invoices import ExpenseNote, Invoice
 from sandbox.apis.codabox.soda import SocialDocument
 from sandbox.apis.codabox.statements import Statement
 from sandbox.apis.codabox.world import Client, CodaboxWorld, Mandate
 from sandbox.documents.pdf import Document, Table, render
+from sandbox.worlds.calendar import BRUSSELS
 
 
 def money(amount: Decimal, currency: str = "EUR") -> str:
