@@ -15,11 +15,12 @@ PACKAGES = {
     "nbb-cbso": "apis/nbb_cbso",
     "identity": "identity",
     "accounting": "apis/accounting",
+    "codabox-v2": "apis/codabox",
 }
 
 
 def test_every_api_package_with_codes_has_a_catalogue():
-    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "accounting"}
+    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "accounting", "codabox-v2"}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

@@ -53,6 +53,13 @@ def check_zip(content: bytes) -> None:
                 json.loads(archive.read(name))
 
 
+def _demo_credential(scheme: dict, secret: str) -> dict:
+    if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "basic":
+        username, _, password = secret.partition(":")
+        return {"username": username, "password": password}
+    return {"api_key": secret}
+
+
 def schemathesis_config(api) -> dict:
     """Each operation gets the demo credential of its own security scheme. Schema-valid requests
     may still break a rule the schema cannot express (a batch date in the future), so a 400 is
@@ -61,9 +68,9 @@ def schemathesis_config(api) -> dict:
         "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 409, 429]}}
     }
     schemes = {
-        name: {"api_key": secret}
+        name: _demo_credential(api.security_schemes.get(name, {}), secret)
         for name, secret in (api.fixture.get("demo_credentials") or {}).items()
-        if isinstance(secret, str)  # API keys; OAuth2 clients are dicts
+        if isinstance(secret, str)  # API keys and Basic `user:password`; OAuth2 clients are dicts
     }
     schemes.update(
         {

@@ -1,6 +1,6 @@
 """The /__sandbox control plane (described in specs/sandbox.yaml), one module per resource:
 tenants, their OAuth2 clients, clocks, rate limits, faults, the journal, contract checks, the
-specs, and sandbox actions."""
+specs, sandbox actions, and the e-mails the APIs sent (outbox)."""
 
 from sandbox.runtime.package import ApiPackage
 
@@ -13,6 +13,7 @@ from sandbox.control import (  # noqa: E402  (each module registers its handlers
     contracts,
     faults,
     journal,
+    outbox,
     rate_limits,
     specs,
     tenants,
@@ -25,6 +26,7 @@ __all__ = [
     "contracts",
     "faults",
     "journal",
+    "outbox",
     "package",
     "rate_limits",
     "specs",

@@ -119,7 +119,10 @@ def _text(value: Any) -> str:
 
 
 def accept(api: ApiRuntime, op: Operation, request: Request) -> str | None:
-    """The media type the answer takes, chosen by `Accept` among those the operation produces."""
+    """The media type the answer takes, chosen by `Accept` among those the operation produces
+    (the first, whatever `Accept` says, for an API that ignores it)."""
+    if api.ignores_accept:
+        return op.produces[0] if op.produces else None
     media_type = negotiate(request.headers.get("accept"), op.produces)
     if op.produces and media_type is None:
         raise ApiError(

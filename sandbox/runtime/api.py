@@ -53,7 +53,8 @@ class ApiRuntime:
         self.package = package
         self.fixture = fixture
         self.operations = compile_operations(doc, self.name)
-        self.router = Router(self.operations)
+        self.router = Router(self.operations, meta.get("trailing-slash") == "optional")
+        self.ignores_accept: bool = meta.get("accept") == "ignore"
         self.security_schemes: dict[str, dict] = doc.raw.get("components", {}).get("securitySchemes", {})
         # security schemes by name, and each operationId's compiled security requirements: filled
         # when the pipeline mounts the API

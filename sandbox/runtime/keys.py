@@ -97,3 +97,7 @@ def overlay(tenant_id: str, namespace: str, *parts: str) -> str:
 def reset_keeps(tenant_id: str) -> str:
     """What a reset keeps of a tenant's state: revoked access tokens stay revoked."""
     return revoked(tenant_id, "")
+
+
+def outbox(tenant_id: str) -> str:
+    return f"{state_prefix(tenant_id)}outbox"

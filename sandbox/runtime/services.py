@@ -13,6 +13,7 @@ from sandbox.runtime.faults import Faults
 from sandbox.runtime.jobs import Jobs
 from sandbox.runtime.journal import Journal
 from sandbox.runtime.network import HostRule
+from sandbox.runtime.outbox import Outbox
 from sandbox.runtime.ratelimit import RateLimiter
 from sandbox.runtime.store import Store, open_store
 from sandbox.runtime.tenants import Tenants, register_demo_tenant
@@ -31,6 +32,7 @@ class Services:
     faults: Faults
     jobs: Jobs
     journal: Journal
+    outbox: Outbox
     rate_limits: RateLimiter
     worlds: Worlds
     apis: list[ApiRuntime]
@@ -92,6 +94,7 @@ def open_services(settings: Settings, apis: list[ApiRuntime]) -> Services:
         faults=faults,
         jobs=Jobs(store, faults),
         journal=Journal(store, settings.journal_size),
+        outbox=Outbox(store),
         rate_limits=RateLimiter(
             store, {api.name: api.fixture.get("rate_limit") or {} for api in apis if api.rate_limited}
         ),

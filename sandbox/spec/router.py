@@ -19,9 +19,14 @@ class Match:
 
 
 class Router:
-    """Literal paths first, then templates with the most literal characters first (OpenAPI's rule)."""
+    """Literal paths first, then templates with the most literal characters first (OpenAPI's rule).
 
-    def __init__(self, operations: list[Operation]) -> None:
+    With `optional_trailing_slash`, a path that matches nothing is tried again with its trailing
+    slash added or removed: some APIs answer both, and a redirect would lose a PUT's body in
+    common HTTP libraries."""
+
+    def __init__(self, operations: list[Operation], optional_trailing_slash: bool = False) -> None:
+        self.optional_trailing_slash = optional_trailing_slash
         self._literal: dict[str, dict[str, Operation]] = {}
         templates: dict[str, dict[str, Operation]] = {}
         for op in operations:
@@ -39,6 +44,12 @@ class Router:
         return re.compile(pattern + re.escape(template[last:]))
 
     def match(self, method: str, path: str) -> Match:
+        found = self._match(method, path)
+        if found.allowed or not self.optional_trailing_slash or path == "/":
+            return found
+        return self._match(method, path[:-1] if path.endswith("/") else path + "/")
+
+    def _match(self, method: str, path: str) -> Match:
         methods = self._literal.get(path)
         params: dict[str, str] = {}
         if methods is None:

@@ -65,6 +65,14 @@ DOCUMENT_SCHEMA: dict = {
             "minimum": 0,
             "description": "bytes of request body taken, where the real service states a limit",
         },
+        "trailing-slash": {
+            "enum": ["strict", "optional"],
+            "description": "optional: every path answers with and without its trailing slash, no redirect",
+        },
+        "accept": {
+            "enum": ["negotiate", "ignore"],
+            "description": "ignore: the API answers what it has whatever Accept says (no 406)",
+        },
     },
 }
 

@@ -54,10 +54,18 @@ def school_year_bounds(start: int) -> tuple[date, date]:
 # -- business days ---------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=256)
 def public_holidays(country: str, year: int) -> frozenset[date]:
-    """The national public holidays of a country (`BE`, `NL`) in a year."""
+    """The national public holidays of a country (`BE`, `NL`) in a year; calendars joined by `+`
+    add up, and a financial market's code adds its closing days (`BE+XECB`: Belgian banks, which
+    also close on TARGET holidays)."""
     import holidays  # imported on first use: only business-day rules need it
 
-    return frozenset(holidays.country_holidays(country, years=year))
+    days: set[date] = set()
+    for code in country.split("+"):
+        if code in holidays.list_supported_financial():
+            days |= set(holidays.financial_holidays(code, years=year))
+        else:
+            days |= set(holidays.country_holidays(code, years=year))
+    return frozenset(days)
 
 
 def is_business_day(day: date, country: str = "BE") -> bool:
@@ -75,3 +83,27 @@ def add_business_days(day: date, count: int, country: str = "BE") -> date:
         if is_business_day(day, country):
             remaining = max(0, remaining - 1)
     return day
+
+
+def business_days(start: date, end: date, country: str = "BE") -> list[date]:
+    """Every business day from `start` to `end`, both included."""
+    days = (start + timedelta(n) for n in range((end - start).days + 1))
+    return [day for day in days if is_business_day(day, country)]
+
+
+def business_day_of_year(day: date, country: str = "BE") -> int:
+    """1 for the first business day of the year, 2 for the next, and so on."""
+    return len(business_days(date(day.year, 1, 1), day, country))
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of every month that overlaps [first, last]."""
+    months, month = [], date(first.year, first.month, 1)
+    while month <= last:
+        months.append(month)
+        month = first_of_next_month(month)
+    return months

@@ -66,6 +66,20 @@ def be_iban(n: int) -> str:
     return "BE" + iban.calc_check_digits("BE00" + account) + account
 
 
+def be_iban_at(bank_code: str, n: int) -> str:
+    """A valid Belgian IBAN at the bank with this 3-digit code: the account is n modulo 10^7."""
+    bban = int(bank_code) * 10**7 + n % 10**7
+    account = f"{bban:010d}{bban % 97 or 97:02d}"
+    return "BE" + iban.calc_check_digits("BE00" + account) + account
+
+
+def structured_communication(n: int) -> str:
+    """The 12 digits of a Belgian structured communication (+++ddd/dddd/ddddd+++): ten digits
+    from n, and their remainder mod 97 (97 for 0)."""
+    body = n % 10**10
+    return f"{body:010d}{body % 97 or 97:02d}"
+
+
 def national_number(born: date, serial: int) -> str:
     """A Belgian national register number: birth date, serial (odd for men, even for women) and
     97 minus the remainder mod 97, computed with a leading 2 for people born from 2000 on."""

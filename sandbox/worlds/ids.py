@@ -3,6 +3,7 @@ no table to look them up in.
 
 - `Permutation`: a keyed bijection of `range(size)`. Numbering entities through it gives ids with
   no visible order (neighbouring keys land far apart) that still decode to their key.
+- `stable_uuid`: a version-4 UUID named by its parts, the same in every process.
 - `keyed_guid`: a GUID whose middle groups hold small integers (the key) and whose outer groups are
   a keyed hash of them, so a guessed or altered GUID is recognised as unknown.
 """
@@ -10,6 +11,7 @@ no table to look them up in.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 
 from sandbox.worlds.rng import digest
@@ -75,3 +77,7 @@ def parse_keyed_guid(secret: str, kind: str, guid: str, count: int = 3) -> tuple
     except ValueError:
         return None
     return parts if keyed_guid(secret, kind, *parts) == guid.lower() else None
+
+
+def stable_uuid(*parts: object) -> str:
+    return str(uuid.UUID(bytes=digest(*parts)[:16], version=4))

@@ -30,6 +30,12 @@ class NamePool:
         return rng.choice(self.last_names)
 
 
+def full_name(rng: random.Random, locale: str) -> str:
+    """A person's first and last name as the locale names people."""
+    pool = name_pool(locale)
+    return f"{pool.first_name(rng, rng.choice((MALE, FEMALE)))} {pool.last_name(rng)}"
+
+
 @functools.cache
 def name_pool(locale: str) -> NamePool:
     """The names of a Faker locale: `nl_BE`, `fr_BE`, `nl_NL`, `de_DE`, `en_GB`, ..."""

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from pycoda.codafile import CodaFile
 
-from sandbox.apis.codabox import _toolkit as tk
 from sandbox.apis.codabox import coda
+from sandbox.apis.codabox.world import BANKS
+from sandbox.worlds.calendar import add_business_days
 from tests.codabox.conftest import accented_client
 from tests.codabox.external import FEBELFIN_CODA, PYCODA, read_back
 
@@ -95,7 +96,7 @@ def test_balances_chain_and_statement_numbers_follow_on(first_90_days):
         for before, after in itertools.pairwise(statements):
             assert after.old_balance == before.new_balance
             assert after.old_balance_date == before.new_balance_date
-            assert tk.previous_business_day(after.new_balance_date) == before.new_balance_date
+            assert add_business_days(after.new_balance_date, -1, BANKS) == before.new_balance_date
             if after.new_balance_date.year == before.new_balance_date.year:
                 assert after.number == before.number + 1
             else:
@@ -173,4 +174,4 @@ def test_no_statement_on_a_weekend_or_before_the_mandate(world, first_90_days):
     first = next(iter(first_90_days.values()))[0]
     saturday = first.new_balance_date + timedelta((5 - first.new_balance_date.weekday()) % 7)
     assert world.statement(first.iban, saturday) is None
-    assert world.statement(first.iban, tk.previous_business_day(first.new_balance_date)) is None
+    assert world.statement(first.iban, add_business_days(first.new_balance_date, -1, BANKS)) is None

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sandbox.apis.codabox import _toolkit as tk
 from sandbox.apis.codabox import mandates as rules
 from sandbox.apis.codabox.mandates import MandateError
-from sandbox.apis.codabox.world import CODA_STATES, SODA_STATES, Mandate
+from sandbox.apis.codabox.world import BANKS, CODA_STATES, SODA_STATES, Mandate
+from sandbox.worlds.calendar import BRUSSELS, add_business_days
+from sandbox.worlds.identities import be_iban_at
 
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=tk.BRUSSELS)  # a Monday
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BRUSSELS)  # a Monday
 
 
 def later(**delta) -> datetime:
@@ -21,7 +22,7 @@ def clients(world, office_index=0):
 def company_without_mandates_at(world, bank_bic: str):
     """A company of the first office and a fresh valid IBAN at that bank."""
     client = next(c for c in clients(world) if not c.natural_person and not c.never_signs and not c.accented)
-    iban = tk.belgian_iban(world.banks[bank_bic].codes[0], world.rng("fresh", bank_bic))
+    iban = be_iban_at(world.banks[bank_bic].codes[0], world.rng("fresh", bank_bic).randrange(10**7))
     return client, iban
 
 
@@ -130,9 +131,9 @@ def test_signing_leads_to_active_after_the_banks_days_on_the_clock(world):
     assert signed.state_at(later(hours=1)) == "signed"
     assert signed.state_at(later(hours=3)) == "bank_procedure"
     assert signed.state_modified_at(later(hours=3)) == later(hours=2)
-    active_day = tk.add_business_days(NOW.date(), world.banks["BBRUBEBB"].activation_days)
+    active_day = add_business_days(NOW.date(), world.banks["BBRUBEBB"].activation_days, BANKS)
     assert signed.validity_start == active_day
-    assert signed.state_at(datetime.combine(active_day, NOW.time(), tzinfo=tk.BRUSSELS)) == "active"
+    assert signed.state_at(datetime.combine(active_day, NOW.time(), tzinfo=BRUSSELS)) == "active"
     assert signed.reason_code == "R-0"
     assert error_code(rules.sign(world, rules.with_mandate({}, signed), mandate.id, later(days=30))) == (
         "invalid_transition"

@@ -31,3 +31,15 @@ def test_route_stage_returns_the_operation_and_its_path_parameters(ledger):
     api = ledger.app.state.services.api("ledger")
     match = route.operation(api, "GET", "/accounts/42/statement")
     assert (match.operation.operation_id, match.path_params) == ("getStatement", {"number": "42"})
+
+
+def test_an_optional_trailing_slash_matches_both_forms_and_a_strict_one_does_not(ledger):
+    from sandbox.spec.router import Router
+
+    operations = ledger.app.state.services.api("ledger").operations
+    optional, strict = Router(operations, optional_trailing_slash=True), Router(operations)
+    for path in ("/accounts/42/statement", "/accounts/42/statement/"):
+        match = optional.match("GET", path)
+        assert (match.operation.operation_id, match.path_params) == ("getStatement", {"number": "42"})
+    assert strict.match("GET", "/accounts/42/statement/").operation is None
+    assert optional.match("GET", "/nowhere/").allowed == []

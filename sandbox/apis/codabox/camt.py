@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from sandbox.apis.codabox._toolkit import BRUSSELS
 from sandbox.apis.codabox.statements import Movement, Statement
+from sandbox.worlds.calendar import BRUSSELS
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sandbox.apis.codabox._toolkit import ascii_text
 from sandbox.apis.codabox.statements import Movement, Statement
+from sandbox.worlds.names import plain
 
 RECORD_LENGTH = 128
 ENCODING = "windows-1252"
@@ -57,7 +57,7 @@ class _Writer:
         self.counted = 0  # records 1, 2.x, 3.x and 8: what record 9 counts
 
     def text(self, value: str) -> str:
-        return value if self.statement.accented else ascii_text(value)
+        return value if self.statement.accented else plain(value)
 
     def records(self, last: bool) -> list[str]:
         s = self.statement

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from sandbox.apis.codabox import _toolkit as tk
+from sandbox.apis.codabox.world import BANKS
+from sandbox.worlds.calendar import business_days, first_of_next_month, months_between
+from sandbox.worlds.identities import (
+    ENTERPRISE_NUMBERS,
+    be_iban_at,
+    be_vat_number,
+    enterprise_number,
+    structured_communication,
+)
+from sandbox.worlds.names import address, full_name, name_pool
 
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import Client, CodaboxWorld
@@ -41,7 +50,7 @@ class Party:
 
     @property
     def vat_number(self) -> str:
-        return tk.vat_number(self.enterprise_number)
+        return be_vat_number(self.enterprise_number)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class InvoiceLine:
 
     @property
     def net(self) -> Decimal:
-        return tk.cents(self.quantity * self.unit_price)
+        return cents(self.quantity * self.unit_price)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class Invoice:
         out = []
         for rate in rates:
             taxable = sum((line.net for line in self.lines if line.vat_rate == rate), Decimal(0))
-            out.append((rate, taxable, tk.cents(taxable * rate / 100)))
+            out.append((rate, taxable, cents(taxable * rate / 100)))
         return out
 
     @property
@@ -107,14 +116,19 @@ class ExpenseNote:
 
     @property
     def vat(self) -> Decimal:
-        return tk.cents(self.amount * self.vat_rate / (100 + self.vat_rate))
+        return cents(self.amount * self.vat_rate / (100 + self.vat_rate))
+
+
+def cents(amount: Decimal) -> Decimal:
+    """An amount rounded to the cent, halves away from zero as invoices and payslips round."""
+    return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _month_days(world: CodaboxWorld, client: Client, model: str, year: int, month: int) -> list[date]:
     low, high = world.fixture[f"{model}s_per_month" if model != "expense" else "expense_notes_per_month"]
     rng = world.rng("invoice-month", client.id, model, year, month)
     first = date(year, month, 1)
-    days = tk.business_days(first, tk.first_of_next_month(first) - timedelta(1))
+    days = business_days(first, first_of_next_month(first) - timedelta(1), BANKS)
     return sorted(rng.choice(days) for _ in range(rng.randint(int(low), int(high))))
 
 
@@ -123,7 +137,7 @@ def entries(
 ) -> list[tuple[date, int]]:
     """(day, index in its month) of every document of this model dated from `start` to `end`."""
     out = []
-    for month in tk.months_between(start, end):
+    for month in months_between(start, end):
         for index, day in enumerate(_month_days(world, client, model, month.year, month.month)):
             if start <= day <= end:
                 out.append((day, index))
@@ -148,16 +162,16 @@ def _client_party(client: Client, iban: str) -> Party:
 
 
 def _other_party(world: CodaboxWorld, rng) -> Party:
-    fake = tk.faker_for(rng.choice(("nl_BE", "fr_BE")), rng)
-    address = tk.faker_for("nl_BE", rng)
+    last = name_pool(rng.choice(("nl_BE", "fr_BE"))).last_name(rng)
+    place = address(rng, "nl_BE")
     bank = rng.choice(list(world.banks.values()))
     return Party(
-        name=f"{fake.last_name()} {rng.choice(('BV', 'NV', 'SRL', 'SA'))}",
-        enterprise_number=tk.enterprise_number(rng),
-        street=address.street_address(),
-        zip=address.postcode(),
-        city=address.city(),
-        iban=tk.belgian_iban(rng.choice(bank.codes), rng),
+        name=f"{last} {rng.choice(('BV', 'NV', 'SRL', 'SA'))}",
+        enterprise_number=enterprise_number(rng.randrange(2_000_000, ENTERPRISE_NUMBERS)),
+        street=f"{place.street} {place.number}",
+        zip=place.postal_code,
+        city=place.city,
+        iban=be_iban_at(rng.choice(bank.codes), rng.randrange(10**7)),
     )
 
 
@@ -193,21 +207,20 @@ def invoice(world: CodaboxWorld, client: Client, model: str, day: date, index: i
         supplier=own if sales else other,
         customer=other if sales else own,
         lines=tuple(lines),
-        structured_communication=tk.structured_communication(rng),
+        structured_communication=structured_communication(rng.randrange(10**10)),
     )
 
 
 def expense_note(world: CodaboxWorld, client: Client, day: date, index: int) -> ExpenseNote:
     rng = world.rng("expense", client.id, day.isoformat(), index)
     category, rate = rng.choice(EXPENSE_CATEGORIES)
-    fake = tk.faker_for("nl_BE", rng)
     return ExpenseNote(
         number=f"EXP-{day.year}-{_sequence(world, client, 'expense', day, index):04d}",
         day=day,
-        employee=fake.name(),
+        employee=full_name(rng, "nl_BE"),
         company=_client_party(client, ""),
         category=category,
-        merchant=f"{fake.last_name()} {fake.city()}",
+        merchant=f"{name_pool('nl_BE').last_name(rng)} {address(rng, 'nl_BE').city}",
         amount=Decimal(rng.randrange(500, 25_000)) / 100,
         vat_rate=Decimal(rate),
     )

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sandbox.apis.codabox import _toolkit as tk
-from sandbox.apis.codabox.world import CodaboxWorld, Mandate
+from sandbox.apis.codabox.world import BANKS, CodaboxWorld, Mandate
+from sandbox.worlds.calendar import BRUSSELS, add_business_days, first_of_next_month
 
 PENDING = ("registered", "in_preparation", "awaiting_signature", "signed", "bank_procedure")
 SIGNED_OR_LATER = ("signed", "bank_procedure", "active")
@@ -213,7 +213,7 @@ def order_soda(
 
 # -- the lifecycle ----------------------------------------------------------------------------------
 def _at(day, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=tk.BRUSSELS)
+    return datetime.combine(day, time(hour), tzinfo=BRUSSELS)
 
 
 def _then(mandate: Mandate, now: datetime, steps: list[tuple[datetime, str]], **changes: Any) -> Mandate:
@@ -225,9 +225,9 @@ def _then(mandate: Mandate, now: datetime, steps: list[tuple[datetime, str]], **
 def _soda_path(mandate: Mandate, now: datetime) -> Mandate:
     """Signed now; the social secretariat has it the next business day and confirms within a week;
     files flow from the first of the next month."""
-    requested = _at(tk.add_business_days(now.astimezone(tk.BRUSSELS).date(), 1), 9)
-    confirmed = _at(tk.add_business_days(requested.date(), 5), 9)
-    active = _at(tk.first_of_next_month(confirmed.date()), 8)
+    requested = _at(add_business_days(now.astimezone(BRUSSELS).date(), 1, BANKS), 9)
+    confirmed = _at(add_business_days(requested.date(), 5, BANKS), 9)
+    active = _at(first_of_next_month(confirmed.date()), 8)
     steps = [(now, "signed"), (requested, "requested"), (confirmed, "confirmed"), (active, "active")]
     return _then(mandate, now, steps)
 
@@ -253,7 +253,7 @@ def sign(
     if state not in ("registered", "in_preparation", "awaiting_signature"):
         return _error("invalid_transition", f"a CODA mandate in state {state} cannot be signed")
     bank = world.banks[mandate.bank_id or ""]
-    decided = tk.add_business_days(now.astimezone(tk.BRUSSELS).date(), bank.activation_days)
+    decided = add_business_days(now.astimezone(BRUSSELS).date(), bank.activation_days, BANKS)
     steps = [(now, "signed"), (now + timedelta(hours=1), "bank_procedure")]
     if bank.refusal:
         reason_code, reason = bank.refusal
@@ -308,3 +308,19 @@ def archive(
     if mandate.state_at(now) in (None, "archived"):
         return _error("invalid_transition", f"a mandate in state {mandate.state_at(now)} cannot be archived")
     return _then(mandate, now, [(now, "archived")], reason=reason)
+
+
+def confirm_social(
+    world: CodaboxWorld, overlay: dict[str, Any], mandate_id: str, now: datetime
+) -> Mandate | MandateError:
+    """The social secretariat confirms a requested SODA mandate now: files flow from the next month."""
+    mandate = find(world, overlay, mandate_id)
+    if mandate is None:
+        return _error("unknown_mandate", mandate_id)
+    if mandate.kind != "soda" or mandate.state_at(now) not in ("requested", "delayed"):
+        return _error(
+            "invalid_transition",
+            f"only a requested SODA mandate can be confirmed, not {mandate.state_at(now)}",
+        )
+    active = _at(first_of_next_month(now.astimezone(BRUSSELS).date()), 8)
+    return _then(mandate, now, [(now, "confirmed"), (active, "active")])

@@ -1,4 +1,4 @@
-"""The PDFs of CodaBox: the mandate to sign, a statement, an invoice and an expense note.
+"""The PDFs of CodaBox: the mandate to sign, a statement, a SODA, an invoice and an expense note.
 
 Each is laid out by the shared one-page writer from the same object the XML and CODA are made of,
 so the PDF shows the same names, numbers and amounts.
@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
-from sandbox.apis.codabox._toolkit import BRUSSELS
 from sandbox.apis.codabox.invoices import ExpenseNote, Invoice
+from sandbox.apis.codabox.soda import SocialDocument
 from sandbox.apis.codabox.statements import Statement
 from sandbox.apis.codabox.world import Client, CodaboxWorld, Mandate
 from sandbox.documents.pdf import Document, Table, render
+from sandbox.worlds.calendar import BRUSSELS
 
 
 def money(amount: Decimal, currency: str = "EUR") -> str:
@@ -166,5 +167,50 @@ def expense_pdf(note: ExpenseNote) -> bytes:
                 (f"VAT {note.vat_rate}%", money(note.vat)),
             ],
             keywords=(note.number,),
+        )
+    )
+
+
+def soda_pdf(document: SocialDocument) -> bytes:
+    """The payroll booking of a month, line by line, as the SODA XML holds it."""
+    rows = [(line.account, line.label, money(line.debit), money(line.credit)) for line in document.lines]
+    rows.append(("", "Total", money(document.total_debit), money(document.total_credit)))
+    return render(
+        Document(
+            title="SODA",
+            subtitle=f"{document.enterprise_name} {document.period:%m/%Y}",
+            created=_at_noon(document.generated),
+            author=document.source,
+            fields=[
+                ("Enterprise", document.enterprise_name),
+                ("Enterprise number", document.enterprise_number),
+                ("Period", f"{document.period:%Y-%m}"),
+                ("Social secretariat", document.source),
+            ],
+            table=Table(header=("Account", "Label", "Debit", "Credit"), rows=rows, widths=(30, 80, 40, 40)),
+            keywords=("soda", f"{document.period:%Y%m}"),
+        )
+    )
+
+
+def uploaded_invoice_pdf(summary: dict[str, str]) -> bytes:
+    """A sales invoice a client uploaded, as the accountant's feed shows it: what its UBL says
+    (a part the UBL leaves empty shows as a dash)."""
+    summary = {key: value or "-" for key, value in summary.items()}
+    return render(
+        Document(
+            title="Credit note" if summary["document_type"] == "credit_note" else "Invoice",
+            subtitle=summary["invoice_number"],
+            created=datetime.fromisoformat(summary["received"]),
+            author=summary["seller"],
+            fields=[
+                ("Number", summary["invoice_number"]),
+                ("Issue date", summary["issue_date"]),
+                ("Seller", summary["seller"]),
+                ("Buyer", summary["buyer"]),
+                ("Total", f"{summary['total']} {summary['currency']}"),
+            ],
+            footnote="Sent through Peppol by the client's invoicing software.",
+            keywords=(summary["invoice_number"],),
         )
     )

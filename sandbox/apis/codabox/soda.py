@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from sandbox.apis.codabox import _toolkit as tk
+from sandbox.apis.codabox.invoices import cents
 
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import Client, CodaboxWorld
@@ -55,10 +55,10 @@ def build(world: CodaboxWorld, client: Client, period: date, generated: date) ->
     rng = world.rng("soda", client.id, period.isoformat())
     lines = []
     for department in rng.sample(DEPARTMENTS, rng.randint(1, 3)):
-        gross = tk.cents(Decimal(rng.randrange(2_500_00, 45_000_00)) / 100)
-        employee_social = tk.cents(gross * Decimal("0.1307"))
-        employer_social = tk.cents(gross * Decimal("0.25"))
-        withholding = tk.cents((gross - employee_social) * Decimal(rng.randrange(18, 32)) / 100)
+        gross = cents(Decimal(rng.randrange(2_500_00, 45_000_00)) / 100)
+        employee_social = cents(gross * Decimal("0.1307"))
+        employer_social = cents(gross * Decimal("0.25"))
+        withholding = cents((gross - employee_social) * Decimal(rng.randrange(18, 32)) / 100)
         net = gross - employee_social - withholding
         zero = Decimal(0)
         lines += [

@@ -15,7 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sandbox.apis.codabox import _toolkit as tk
+from sandbox.apis.codabox.invoices import cents
+from sandbox.apis.codabox.world import BANKS
+from sandbox.worlds.calendar import add_business_days, business_day_of_year, business_days
+from sandbox.worlds.identities import be_iban_at, structured_communication
+from sandbox.worlds.names import address, full_name, name_pool
 
 if TYPE_CHECKING:
     from sandbox.apis.codabox.world import BankAccount, Client, CodaboxWorld
@@ -127,7 +131,7 @@ class Statement:
 
 
 def build(world: CodaboxWorld, client: Client, account: BankAccount, day: date) -> Statement:
-    previous = tk.previous_business_day(day)
+    previous = add_business_days(day, -1, BANKS)
     old = world.closing_balance(account, previous)
     new = world.closing_balance(account, day)
     rng = world.rng("movements", account.iban, day.isoformat())
@@ -143,7 +147,7 @@ def build(world: CodaboxWorld, client: Client, account: BankAccount, day: date) 
             maker.balancing(len(movements) + 1, Decimal(10)),
             maker.balancing(len(movements) + 2, Decimal(-10)),
         ]
-    first_of_month = tk.business_days(day.replace(day=1), day)[0] == day
+    first_of_month = business_days(day.replace(day=1), day, BANKS)[0] == day
     return Statement(
         iban=account.iban,
         bic=account.bank.bic,
@@ -152,7 +156,7 @@ def build(world: CodaboxWorld, client: Client, account: BankAccount, day: date) 
         holder_name=client.name,
         holder_enterprise_number=client.enterprise_number or "",
         description="Zichtrekening" if client.language == "nl" else "Compte à vue",
-        number=tk.business_day_of_year(day),
+        number=business_day_of_year(day, BANKS),
         old_balance=old,
         old_balance_date=previous,
         new_balance=new,
@@ -170,7 +174,7 @@ class _MovementMaker:
         self.world, self.rng, self.day, self.scale = world, rng, day, scale
 
     def _amount(self) -> Decimal:
-        return tk.cents(self.scale * Decimal(self.rng.randrange(5, 4_000)) / 100_000) + Decimal("0.01")
+        return cents(self.scale * Decimal(self.rng.randrange(5, 4_000)) / 100_000) + Decimal("0.01")
 
     def _reference(self, sequence: int) -> str:
         tail = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(9))
@@ -178,13 +182,13 @@ class _MovementMaker:
 
     def _party(self) -> tuple[str, str, str]:
         bank = self.rng.choice(list(self.world.banks.values()))
-        fake = tk.faker_for(self.rng.choice(("nl_BE", "fr_BE")), self.rng)
+        locale = self.rng.choice(("nl_BE", "fr_BE"))
         name = (
-            fake.name()
+            full_name(self.rng, locale)
             if self.rng.random() < 0.4
-            else f"{fake.last_name()} {self.rng.choice(('BV', 'NV', 'SRL'))}"
+            else f"{name_pool(locale).last_name(self.rng)} {self.rng.choice(('BV', 'NV', 'SRL'))}"
         )
-        return name, tk.belgian_iban(self.rng.choice(bank.codes), self.rng), bank.bic
+        return name, be_iban_at(self.rng.choice(bank.codes), self.rng.randrange(10**7)), bank.bic
 
     def random(self, sequence: int) -> Movement:
         if self.rng.random() < 0.45:
@@ -199,8 +203,7 @@ class _MovementMaker:
 
     def debit(self, sequence: int, kind: MovementKind, amount: Decimal) -> Movement:
         if kind is CARD_PAYMENT:
-            fake = tk.faker_for("nl_BE", self.rng)
-            shop = f"{self.rng.choice(SHOPS)} {fake.city()}"
+            shop = f"{self.rng.choice(SHOPS)} {address(self.rng, 'nl_BE').city}"
             return Movement(
                 sequence=sequence,
                 detail=0,
@@ -231,7 +234,7 @@ class _MovementMaker:
         if kind is COLLECTIVE_TRANSFER:
             parts = self.rng.randint(2, 4)
             shares = [Decimal(self.rng.randrange(10, 100)) for _ in range(parts)]
-            amounts = [tk.cents(amount * s / sum(shares)) for s in shares[:-1]]
+            amounts = [cents(amount * s / sum(shares)) for s in shares[:-1]]
             amounts.append(amount - sum(amounts, Decimal(0)))
             if any(a >= 0 for a in amounts):  # too small to split into debits: book it alone
                 return self.transfer(sequence, OUTGOING_TRANSFER, amount)
@@ -254,7 +257,7 @@ class _MovementMaker:
 
     def transfer(self, sequence: int, kind: MovementKind, amount: Decimal, detail: int = 0) -> Movement:
         name, iban, bic = self._party()
-        structured = tk.structured_communication(self.rng) if self.rng.random() < 0.5 else ""
+        structured = structured_communication(self.rng.randrange(10**10)) if self.rng.random() < 0.5 else ""
         number = f"{self.day.year}/{self.rng.randrange(1, 2000):04d}"
         communication = (
             "" if structured else self.rng.choice(("Factuur", "Facture", "Invoice", "Nota")) + f" {number}"

@@ -14,11 +14,24 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sandbox.apis.codabox import _toolkit as tk
+from sandbox.worlds.calendar import (
+    BRUSSELS,
+    add_business_days,
+    business_days,
+    first_of_next_month,
+    is_business_day,
+    months_between,
+)
+from sandbox.worlds.identities import ENTERPRISE_NUMBERS, be_iban_at, enterprise_number
+from sandbox.worlds.ids import stable_uuid
+from sandbox.worlds.names import address, full_name, name_pool, plain
+from sandbox.worlds.rng import rng_for
 
 if TYPE_CHECKING:
     import random
 
+# Belgian banks book on weekdays that are neither Belgian public holidays nor TARGET closing days.
+BANKS = "BE+XECB"
 # The states CodaBox's FAQ names, as the wire spells them.
 CODA_STATES = (
     "registered",
@@ -171,7 +184,7 @@ def _range(pair: list[int] | tuple[int, int]) -> tuple[int, int]:
 
 
 def _local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=tk.BRUSSELS)
+    return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS)
 
 
 class CodaboxWorld:
@@ -196,10 +209,10 @@ class CodaboxWorld:
         self._mandates = functools.lru_cache(maxsize=1024)(self._build_mandates)
 
     def rng(self, *parts: object) -> random.Random:
-        return tk.rng_for(self.seed, self.tenant, *parts)
+        return rng_for(self.seed, self.tenant, *parts)
 
     def id(self, *parts: object) -> str:
-        return tk.stable_uuid(self.seed, self.tenant, *parts)
+        return stable_uuid(self.seed, self.tenant, *parts)
 
     # -- offices and clients -------------------------------------------------------------------
     @functools.cached_property
@@ -212,14 +225,13 @@ class CodaboxWorld:
     def _office(self, index: int) -> Office:
         rng = self.rng("office", index)
         language = "nl" if index % 3 != 2 else "fr"
-        fake = tk.faker_for(f"{language}_BE", rng)
-        last = fake.last_name()
-        contact = fake.name()
+        last = name_pool(f"{language}_BE").last_name(rng)
+        contact = full_name(rng, f"{language}_BE")
         return Office(
             id=self.id("office", index),
             index=index,
             name=f"{rng.choice(OFFICE_WORDS[language])} {last} {rng.choice(COMPANY_FORMS[language])}",
-            enterprise_number=tk.enterprise_number(rng),
+            enterprise_number=enterprise_number(rng.randrange(2_000_000, ENTERPRISE_NUMBERS)),
             address=self._address(rng),
             contact_name=contact,
             contact_email=f"{_mailbox(contact)}@{_mailbox(last)}-accountancy.be",
@@ -262,14 +274,13 @@ class CodaboxWorld:
     def _client(self, office: Office, index: int) -> Client:
         rng = self.rng("client", office.index, index)
         language = "fr" if rng.random() < 0.3 else "nl"
-        fake = tk.faker_for(f"{language}_BE", rng)
         person = rng.random() < float(self.fixture["natural_person_share"])
-        representative = fake.name()
+        representative = full_name(rng, f"{language}_BE")
         if person:
             name, number = representative, None
         else:
-            name = f"{fake.last_name()} {rng.choice(COMPANY_FORMS[language])}"
-            number = tk.enterprise_number(rng)
+            name = f"{name_pool(f'{language}_BE').last_name(rng)} {rng.choice(COMPANY_FORMS[language])}"
+            number = enterprise_number(rng.randrange(2_000_000, ENTERPRISE_NUMBERS))
         client_id = self.id("client", office.index, index)
         iban_override = self.iban_linked_to_another_office if (office.index, index) == (1, 0) else None
         return Client(
@@ -291,21 +302,21 @@ class CodaboxWorld:
     def _magic_client(self, office: Office, index: int, spec: dict[str, Any]) -> Client:
         rng = self.rng("client", office.index, index)
         client_id = self.id("client", office.index, index)
-        representative = spec.get("representative") or tk.faker_for("nl_BE", rng).name()
+        representative = spec.get("representative") or full_name(rng, "nl_BE")
         return Client(
             id=client_id,
             office_id=office.id,
             index=index,
             code=f"C{office.index + 1}{index + 1:04d}",
             name=spec["name"],
-            enterprise_number=str(spec["enterprise_number"]),
+            enterprise_number=str(spec["enterprise_number"]) if "enterprise_number" in spec else None,
             language=spec.get("language", "nl"),
             address=self._address(rng),
             representative_name=representative,
             contact_name=representative,
             contact_email=f"{_mailbox(representative)}@{_mailbox(spec['name'])}.be",
             accounts=self._accounts(rng, client_id, None),
-            employer=True,
+            employer=spec["role"] != "natural_person",
             accented=spec["role"] == "accented",
             never_signs=spec["role"] == "never_signs",
         )
@@ -318,7 +329,7 @@ class CodaboxWorld:
                 iban, bank = first_iban, self._bank_by_code[first_iban[4:7]]
             else:
                 bank = rng.choice(banks)
-                iban = tk.belgian_iban(rng.choice(bank.codes), rng)
+                iban = be_iban_at(rng.choice(bank.codes), rng.randrange(10**7))
             accounts.append(
                 BankAccount(
                     iban=iban,
@@ -331,8 +342,8 @@ class CodaboxWorld:
         return tuple(accounts)
 
     def _address(self, rng) -> Address:
-        fake = tk.faker_for("nl_BE", rng)
-        return Address(street=fake.street_address(), zip=fake.postcode(), city=fake.city())
+        place = address(rng, "nl_BE")
+        return Address(street=f"{place.street} {place.number}", zip=place.postal_code, city=place.city)
 
     # -- mandates ------------------------------------------------------------------------------
     def mandates(self, client_id: str) -> tuple[Mandate, ...]:
@@ -388,12 +399,14 @@ class CodaboxWorld:
         elif bank.refusal:
             signed = ordered + timedelta(days=rng.randint(1, 10))
             history += [(signed, "signed"), (signed + timedelta(hours=2), "bank_procedure")]
-            history.append((_local(tk.add_business_days(signed.date(), bank.activation_days), 9), "problem"))
+            history.append(
+                (_local(add_business_days(signed.date(), bank.activation_days, BANKS), 9), "problem")
+            )
             reason_code, reason = bank.refusal
         else:
             signed = ordered + timedelta(days=rng.randint(1, 10))
             history += [(signed, "signed"), (signed + timedelta(hours=2), "bank_procedure")]
-            active = _local(tk.add_business_days(signed.date(), bank.activation_days), 7)
+            active = _local(add_business_days(signed.date(), bank.activation_days, BANKS), 7)
             history.append((active, "active"))
             if not client.accented and roll > 1 - float(self.fixture["archived_share"]):
                 history.append((active + timedelta(days=rng.randint(60, 600)), "archived"))
@@ -415,7 +428,7 @@ class CodaboxWorld:
         start = signed + timedelta(hours=1)
         history = [(start, "signed"), (start + timedelta(days=1), "requested")]
         confirmed = start + timedelta(days=rng.randint(3, 20))
-        history += [(confirmed, "confirmed"), (_local(tk.first_of_next_month(confirmed.date()), 8), "active")]
+        history += [(confirmed, "confirmed"), (_local(first_of_next_month(confirmed.date()), 8), "active")]
         archived = next((since for since, state in coda.history if state == "archived"), None)
         if archived:
             history.append((archived, "archived"))
@@ -444,14 +457,14 @@ class CodaboxWorld:
                 continue
             first, last = max(start, window[0]), min(end, window[1] or end)
             if mandate.kind == "coda":
-                for day in tk.business_days(first, last):
+                for day in business_days(first, last, BANKS):
                     for iban in mandate.ibans:
                         yield self._ref("coda", client, day, _local(day + timedelta(1), 6), (iban, day))
             else:
                 first_period = date(window[0].year, window[0].month, 1)
-                for month in tk.months_between(first, last):
+                for month in months_between(first, last):
                     # The social secretariat sends a month's SODA on the fifth business day after it.
-                    day = tk.add_business_days(month - timedelta(1), 5)
+                    day = add_business_days(month - timedelta(1), 5, BANKS)
                     period = date(day.year, day.month, 1) - timedelta(1)
                     period = date(period.year, period.month, 1)
                     if first <= day <= last and period >= first_period:
@@ -512,7 +525,7 @@ class CodaboxWorld:
 
         found = self.account(iban)
         mandate = self.bank_account_mandate(iban)
-        if found is None or mandate is None or not tk.is_business_day(day):
+        if found is None or mandate is None or not is_business_day(day, BANKS):
             return None
         window = mandate.active_days()
         if window is None or day < window[0] or (window[1] is not None and day > window[1]):
@@ -522,4 +535,4 @@ class CodaboxWorld:
 
 
 def _mailbox(text: str) -> str:
-    return "".join(c for c in tk.ascii_text(text).lower().replace(" ", ".") if c.isalnum() or c == ".")
+    return "".join(c for c in plain(text).lower().replace(" ", ".") if c.isalnum() or c == ".")
