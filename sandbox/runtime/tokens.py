@@ -51,6 +51,7 @@ class Claims:
     scopes: list[str]
     expires: datetime
     jti: str
+    subject: str = ""  # the end user a code grant was given for; the client id otherwise
 
 
 class TokenService:
@@ -88,6 +89,7 @@ class TokenService:
         refresh: bool,
         issuer: str = DEFAULT_ISSUER,
         granted: list[str] | None = None,
+        subject: str | None = None,
     ) -> dict:
         """An RFC 6749 §5.1 token response for `client`, with a refresh token when asked; the
         refresh token keeps the `granted` scopes (default: `scopes`)."""
@@ -98,7 +100,7 @@ class TokenService:
         scope = " ".join(scopes)
         claims = {
             "iss": issuer,
-            "sub": client.client_id,
+            "sub": subject or client.client_id,
             "client_id": client.client_id,
             "tid": client.tenant,
             "scope": scope,
@@ -180,7 +182,8 @@ class TokenService:
         if client is None or client.tenant != tenant:
             raise TokenError("The client of this access token no longer exists")
         scopes = claims["scope"].split()
-        return Claims(tenant, claims["client_id"], scopes, expires, claims["jti"])
+        subject = claims.get("sub") or claims["client_id"]
+        return Claims(tenant, claims["client_id"], scopes, expires, claims["jti"], subject)
 
     async def claimed_tenant(self, token: str) -> str | None:
         """The tenant a token this sandbox signed names, even when it has expired or was revoked;
