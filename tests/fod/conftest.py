@@ -72,3 +72,8 @@ def fod():
 @pytest.fixture
 def accountant(fod) -> dict[str, str]:
     return bearer(user_token(fod, ACCOUNTANT))
+
+
+def advance(client, seconds: float) -> None:
+    response = client.put("/__sandbox/tenants/demo/clock", json={"advanceSeconds": seconds})
+    assert response.status_code == 200, response.text

@@ -152,8 +152,7 @@ async def accept_agreement(call: ActionCall) -> dict:
     record["agreementAccepted"] = call.clock.now().isoformat()
     await call.state.put("onboarding", value=record)
     tenant = await call.services.tenants.get(call.tenant)
-    clients = (tenant.credentials.get("oauth2") or {}) if tenant else {}
-    client = clients.get("client") or {}
+    client = (tenant.credentials.get(call.api.name) or {}).get("fod", {}) if tenant else {}
     return {"registered": True, "agreementAccepted": True, "clientId": client.get("client_id")}
 
 

@@ -53,14 +53,14 @@ def create_world(seed: str, tenant: str, fixture: dict) -> FodWorld:
     mandates = {}
     for entry in fixture.get("mandates", []):
         y, z = keys[entry["mandatary"]], keys[entry["owner"]]
-        until = entry.get("until")
+        until = date.fromisoformat(str(entry["until"])) if entry.get("until") else None
         mandates[(y, z)] = Mandate(y, z, tuple(entry["kinds"]), until)
     return FodWorld(
         seed=seed,
         tenant=tenant,
         parties=parties,
         mandates=mandates,
-        first_document=fixture.get("first_document", date(2025, 1, 6)),
+        first_document=date.fromisoformat(str(fixture.get("first_document", "2025-01-06"))),
         every_days=int(fixture.get("every_days", 9)),
         keys=keys,
     )
