@@ -231,8 +231,8 @@ async def list_dossiers(ctx: RequestContext) -> dict:
     return {"items": items, "totalItems": len(items)}
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), BRUSSELS)
+def _day_start(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(), BRUSSELS)
 
 
 @package.handler("listDocuments")

@@ -265,7 +265,7 @@ async def list_vat_returns(ctx: RequestContext) -> dict:
         if record["filer"] != user.number:
             continue
         view = _view(record, now)
-        day = datetime.fromisoformat(record["created"]).astimezone(BRUSSELS).date()
+        day = datetime.fromisoformat(record["created"]).astimezone(BRUSSELS).date().isoformat()
         decls = view["declarations"]
         if (
             (p.get("from") and day < p["from"])
