@@ -199,7 +199,9 @@ async def exchange_code(tokens: TokenService, client: OAuthClient, form: dict[st
         if not pkce_matches(verifier, challenge, record["code_challenge_method"]):
             method = record["code_challenge_method"]
             raise invalid_grant(f"code_verifier does not match the code_challenge ({method})")
-    body = await tokens.issue(client, record["scopes"], refresh=True, issuer=issuer, subject=record.get("subject"))
+    body = await tokens.issue(
+        client, record["scopes"], refresh=True, issuer=issuer, subject=record.get("subject")
+    )
     spent = {"client_id": client.client_id, "tokens": [body["access_token"], body["refresh_token"]]}
     await store.set(keys.redeemed_code(client.tenant, code), spent, ttl=REFRESH_LIFETIME)
     return body

@@ -51,7 +51,12 @@ def user_token(client, subject: str) -> str:
     form = ConsentForm(page.text)
     posted = client.post(form.action, data={**form.fields, "decision": "approve"}, follow_redirects=False)
     code = parse_qs(urlsplit(posted.headers["location"]).query)["code"][0]
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier}
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": CALLBACK,
+        "code_verifier": verifier,
+    }
     response = client.post("/oauth2/token", data={**form, **CLIENT})
     assert response.status_code == 200, response.text
     return response.json()["access_token"]

@@ -33,7 +33,9 @@ def test_filters_on_period_type_read_status_and_text(fod, accountant):
     kind = documents(fod, accountant, documentTypeId="payment-notice", pageSize=100)
     assert kind["items"] and {d["documentTypeId"] for d in kind["items"]} == {"payment-notice"}
     word = kind["items"][0]["title"].split()[0]
-    assert all(word.lower() in d["title"].lower() for d in documents(fod, accountant, q=word, pageSize=100)["items"])
+    assert all(
+        word.lower() in d["title"].lower() for d in documents(fod, accountant, q=word, pageSize=100)["items"]
+    )
     assert documents(fod, accountant, readStatus="read")["totalItems"] == 0
     doc = kind["items"][0]
     fod.get(doc["contentHref"].replace("http://testserver", ""), headers=accountant)
@@ -68,7 +70,10 @@ def test_new_documents_arrive_as_the_clock_moves(fod, accountant):
     token = bearer(user_token(fod, ACCOUNTANT))
     after = documents(fod, token)
     assert after["totalItems"] == before + 1
-    assert after["items"][0]["receiptDate"] > documents(fod, token, receivedBefore="2026-11-18")["items"][0]["receiptDate"]
+    assert (
+        after["items"][0]["receiptDate"]
+        > documents(fod, token, receivedBefore="2026-11-18")["items"][0]["receiptDate"]
+    )
 
 
 def test_a_document_of_a_dossier_the_user_may_not_see_is_404(fod, accountant):

@@ -49,7 +49,8 @@ def consignment(
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<ns2:VATConsignment xmlns="http://www.minfin.fgov.be/InputCommon" '
         'xmlns:ns2="http://www.minfin.fgov.be/VATConsignment" '
-        f'VATDeclarationsNbr="{count if declared is None else declared}">{rep}{declarations}</ns2:VATConsignment>'
+        f'VATDeclarationsNbr="{count if declared is None else declared}">'
+        f"{rep}{declarations}</ns2:VATConsignment>"
     ).encode()
 
 
@@ -103,7 +104,14 @@ def test_a_valid_quarterly_return_walks_to_submitted_with_its_acknowledgement(fo
 
 
 def test_a_valid_monthly_return_with_unpadded_grid_numbers_walks_to_submitted(fod, accountant):
-    grids = {"0": "500.00", "3": "10000.00", "54": "2100.00", "81": "5000.00", "59": "2200.00", "72": "100.00"}
+    grids = {
+        "0": "500.00",
+        "3": "10000.00",
+        "54": "2100.00",
+        "81": "5000.00",
+        "59": "2200.00",
+        "72": "100.00",
+    }
     month = "<ns2:Month>10</ns2:Month><ns2:Year>2026</ns2:Year>"
     done = walk_to_submitted(fod, accountant, consignment(grids, period=month))
     assert done["declarations"][0]["amounts"]["00"] == "500.00"
@@ -134,21 +142,48 @@ RULES = [
     ({"grids": {**VALID_QUARTER, "50": "1.00"}}, "UNKNOWN_GRID", ["50"]),
     ({"grids": {**VALID_QUARTER, "81": "5000"}}, "AMOUNT_FORMAT", ["81"]),
     ({"grids": {**VALID_QUARTER, "82": "-10.00"}}, "13", ["82"]),
-    ({"period": "<ns2:Month>1</ns2:Month><ns2:Quarter>1</ns2:Quarter><ns2:Year>2026</ns2:Year>"},
-     "PERIOD_MONTH_XOR_QUARTER", []),
+    (
+        {"period": "<ns2:Month>1</ns2:Month><ns2:Quarter>1</ns2:Quarter><ns2:Year>2026</ns2:Year>"},
+        "PERIOD_MONTH_XOR_QUARTER",
+        [],
+    ),
     ({"period": "<ns2:Year>2026</ns2:Year>"}, "PERIOD_MONTH_XOR_QUARTER", []),
     ({"grids": {**VALID_QUARTER, "71": "1000.00"}}, "BALANCE_71_72", ["71", "72"]),
     ({"grids": {**VALID_QUARTER, "86": "100.00"}}, "C", ["55", "86", "88"]),
     ({"grids": {**VALID_QUARTER, "87": "100.00"}}, "D", ["56", "57", "87"]),
     ({"grids": {**VALID_QUARTER, "54": "2200.00", "71": "1150.00"}}, "O", ["01", "02", "03", "54"]),
-    ({"grids": {**VALID_QUARTER, "86": "100.00", "55": "100.00", "71": "1150.00"}}, "P", ["84", "86", "88", "55"]),
-    ({"grids": {**VALID_QUARTER, "87": "100.00", "56": "100.00", "71": "1150.00"}}, "Q", ["85", "87", "56", "57"]),
-    ({"grids": {**VALID_QUARTER, "59": "2600.00", "71": "0.00", "72": "500.00"}}, "S",
-     ["81", "82", "83", "84", "85", "59"]),
+    (
+        {"grids": {**VALID_QUARTER, "86": "100.00", "55": "100.00", "71": "1150.00"}},
+        "P",
+        ["84", "86", "88", "55"],
+    ),
+    (
+        {"grids": {**VALID_QUARTER, "87": "100.00", "56": "100.00", "71": "1150.00"}},
+        "Q",
+        ["85", "87", "56", "57"],
+    ),
+    (
+        {"grids": {**VALID_QUARTER, "59": "2600.00", "71": "0.00", "72": "500.00"}},
+        "S",
+        ["81", "82", "83", "84", "85", "59"],
+    ),
     ({"grids": {**VALID_QUARTER, "63": "100.00", "71": "1150.00"}}, "T", ["85", "63"]),
     ({"grids": {**VALID_QUARTER, "64": "100.00", "71": "950.00"}}, "U", ["49", "64"]),
-    ({"grids": {**VALID_QUARTER, "88": "600000.00", "55": "126000.00", "84": "0.00", "71": "127050.00",
-                "81": "5000.00", "82": "1000.00"}}, "AC", ["88", "81", "82", "83", "84"]),
+    (
+        {
+            "grids": {
+                **VALID_QUARTER,
+                "88": "600000.00",
+                "55": "126000.00",
+                "84": "0.00",
+                "71": "127050.00",
+                "81": "5000.00",
+                "82": "1000.00",
+            }
+        },
+        "AC",
+        ["88", "81", "82", "83", "84"],
+    ),
     ({"grids": {**VALID_QUARTER, "44": "2100000.00"}}, "AD", ["44"]),
     ({"declarant": "0442001778"}, "DECLARANT_VAT_INVALID", []),
     ({"declarant": "BE0442001779"}, "DECLARANT_VAT_INVALID", []),
@@ -157,7 +192,9 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "code", "grids"), RULES, ids=[f"{c}-{i}" for i, (_, c, _) in enumerate(RULES)])
+@pytest.mark.parametrize(
+    ("change", "code", "grids"), RULES, ids=[f"{c}-{i}" for i, (_, c, _) in enumerate(RULES)]
+)
 def test_each_rule_rejects_a_return_that_breaks_exactly_it(fod, accountant, change, code, grids):
     errors = errors_of(fod, accountant, consignment(**change))
     assert [e["code"] for e in errors] == [code], errors
@@ -198,7 +235,9 @@ def test_a_correction_must_name_an_accepted_declaration_of_at_most_18_months(fod
     original = walk_to_submitted(fod, accountant, consignment())["declarations"][0]["intervatReference"]
     advance(fod, 19 * 31 * 86400)
     token = bearer(user_token(fod, ACCOUNTANT))
-    assert [e["code"] for e in errors_of(fod, token, consignment(replaces=original))] == ["CORRECTION_TOO_LATE"]
+    assert [e["code"] for e in errors_of(fod, token, consignment(replaces=original))] == [
+        "CORRECTION_TOO_LATE"
+    ]
 
 
 def test_the_same_declaration_three_times_in_a_day_is_e_triple_decla_found(fod, accountant):
@@ -222,7 +261,11 @@ def test_listings_intra_community_and_refunds_are_not_in_phase_1(fod, accountant
 def test_xml_that_is_not_well_formed_is_code_99(fod, accountant):
     files = {"file": ("return.xml", b"<ns2:VATConsignment", "application/xml")}
     response = fod.post(f"{INTERVAT}/vat-returns", files=files, headers=accountant)
-    assert response.status_code == 400 and response.json()["code"] in ("code_99", "bad_request", "malformed_body")
+    assert response.status_code == 400 and response.json()["code"] in (
+        "code_99",
+        "bad_request",
+        "malformed_body",
+    )
 
 
 def test_entities_are_not_resolved(fod, accountant):
@@ -247,7 +290,11 @@ def test_submissions_are_listed_with_the_consultation_screens_filters(fod, accou
     accepted = walk_to_submitted(fod, accountant, consignment(reference="MINE-7"))
     rejected = submit(fod, accountant, consignment({**VALID_QUARTER, "91": "1.00"}, reference="MINE-8"))
     advance(fod, 31)
-    listed = lambda **p: [i["submissionId"] for i in fod.get(f"{INTERVAT}/vat-returns", headers=accountant, params=p).json()["items"]]  # noqa: E731
+
+    def listed(**params):
+        answer = fod.get(f"{INTERVAT}/vat-returns", headers=accountant, params=params).json()
+        return [item["submissionId"] for item in answer["items"]]
+
     assert listed() == [rejected, accepted["submissionId"]]
     assert listed(status="submitted") == [accepted["submissionId"]]
     assert listed(status="rejected") == [rejected]

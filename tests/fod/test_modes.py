@@ -9,14 +9,23 @@ from tests.fod.conftest import ACCOUNTANT, INTERVAT, MMF, action, bearer, onboar
 
 def test_a_new_tenant_is_on_hold_and_registration_is_temporarily_impossible():
     client = make_client()
-    response = action(client, "register-company", {"enterpriseNumber": ACCOUNTANT, "legalRepresentative": "An"})
+    response = action(
+        client, "register-company", {"enterpriseNumber": ACCOUNTANT, "legalRepresentative": "An"}
+    )
     assert response.status_code == 503
     assert "temporarily impossible" in response.text
 
 
 @pytest.mark.parametrize(
     ("accept", "lang"),
-    [("nl-BE,nl;q=0.9", "nl"), ("fr-BE", "fr"), ("de", "de"), ("en-GB", "en"), ("es, fr;q=0.5", "fr"), (None, "en")],
+    [
+        ("nl-BE,nl;q=0.9", "nl"),
+        ("fr-BE", "fr"),
+        ("de", "de"),
+        ("en-GB", "en"),
+        ("es, fr;q=0.5", "fr"),
+        (None, "en"),
+    ],
 )
 def test_every_call_on_hold_answers_503_with_retry_after_in_the_asked_language(accept, lang):
     client = make_client()
@@ -27,7 +36,9 @@ def test_every_call_on_hold_answers_503_with_retry_after_in_the_asked_language(a
     for response in (
         client.get(f"{MMF}/dossiers", headers=headers),
         client.get(f"{INTERVAT}/vat-returns", headers=headers),
-        client.post(f"{INTERVAT}/vat-returns", content=b"<x/>", headers={**headers, "Content-Type": "application/xml"}),
+        client.post(
+            f"{INTERVAT}/vat-returns", content=b"<x/>", headers={**headers, "Content-Type": "application/xml"}
+        ),
     ):
         assert response.status_code == 503
         assert int(response.headers["Retry-After"]) >= 3600

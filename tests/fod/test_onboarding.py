@@ -90,4 +90,7 @@ def test_the_owner_reaches_its_own_dossier_without_a_mandate(fod):
     token = bearer(user_token(fod, GARAGE))
     assert fod.get(f"{MMF}/dossiers/{GARAGE}/documents", headers=token).status_code == 200
     other = bearer(user_token(fod, FIDUCIAIRE))
-    assert {d["dossierId"] for d in fod.get(f"{MMF}/dossiers", headers=other).json()["items"]} == {FIDUCIAIRE, GARAGE}
+    assert {d["dossierId"] for d in fod.get(f"{MMF}/dossiers", headers=other).json()["items"]} == {
+        FIDUCIAIRE,
+        GARAGE,
+    }

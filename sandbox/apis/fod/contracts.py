@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from sandbox.contracts.exchanges import Entry, seconds
 from sandbox.contracts.registry import Context, Finding, Judgement, check, judged, not_exercised
 
@@ -24,7 +26,7 @@ def fod_on_hold_is_not_retried_in_a_loop(ctx: Context) -> Judgement:
     if not on_hold:
         return not_exercised("no FOD request met the on-hold answer")
     findings, run = [], [on_hold[0]]
-    for before, after in zip(on_hold, on_hold[1:], strict=False):
+    for before, after in pairwise(on_hold):
         waited = before.seconds_before(after)
         if waited < (before.retry_after or 0):
             run.append(after)

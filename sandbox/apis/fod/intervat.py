@@ -78,7 +78,8 @@ async def _portal_rules(
             found.append(
                 Rejection(
                     "NO_VAT_MANDATE",
-                    f"{user.number} holds no electronic VAT mandate for {decl.declarant}: the whole file is rejected",
+                    f"{user.number} holds no electronic VAT mandate for {decl.declarant}: "
+                    "the whole file is rejected",
                     decl.sequence,
                 )
             )
@@ -124,7 +125,8 @@ async def _portal_rules(
             found.append(
                 Rejection(
                     "E_TRIPLE_DECLA_FOUND",
-                    f"The declaration of {decl.declarant} for {decl.period} was sent three times today: wait 24 hours",
+                    f"The declaration of {decl.declarant} for {decl.period} was sent three times today: "
+                    "wait 24 hours",
                     decl.sequence,
                 )
             )

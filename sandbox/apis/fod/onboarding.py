@@ -43,7 +43,8 @@ async def end_user(ctx: RequestContext) -> EndUser:
         raise ApiError(
             403,
             AGREEMENT_NOT_ACCEPTED.code,
-            "The user agreement is not accepted: accept it before connecting (sandbox action accept-agreement)",
+            "The user agreement is not accepted: accept it before connecting "
+            "(sandbox action accept-agreement)",
         )
     world: FodWorld = ctx.world
     subject = ctx.claims.subject if ctx.claims else ""
