@@ -10,11 +10,16 @@ from sandbox.errors import ErrorCatalogue
 from tests.conftest import ROOT
 
 FAMILIES = {catalogue.family: catalogue for catalogue in catalogues()}
-PACKAGES = {"informat": "apis/informat", "nbb-cbso": "apis/nbb_cbso", "identity": "identity"}
+PACKAGES = {
+    "informat": "apis/informat",
+    "nbb-cbso": "apis/nbb_cbso",
+    "identity": "identity",
+    "fod": "apis/fod",
+}
 
 
 def test_every_api_package_with_codes_has_a_catalogue():
-    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity"}
+    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "fod"}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

@@ -30,11 +30,17 @@ NOT_IN_PHASE_1 = CATALOGUE.add(
 MALFORMED = CATALOGUE.add(
     "code_99", 400, "The file is not well-formed XML (Intervat's technical code_99)", "submitVatReturn"
 )
+TOO_LARGE = CATALOGUE.add("too_large", 413, "A file over Intervat's 20 MB", "submitVatReturn")
+REGISTRATION_CLOSED = CATALOGUE.add(
+    "registration_closed",
+    503,
+    "Registration as a recognised user is temporarily impossible (mode on_hold)",
+    "actions",
+)
 TOO_MANY = CATALOGUE.add(
     "too_many_declarations", 413, "More than 999 declarations in one file", "submitVatReturn"
 )
 NOT_SUBMITTED = CATALOGUE.add("not_submitted", 409, "The acknowledgement exists once the return is submitted")
-BAD_REQUEST = CATALOGUE.add("bad_request", 400, "A parameter or body breaks the spec")
 
 
 def render_error(problem: Problem) -> Response:

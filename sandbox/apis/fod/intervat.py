@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sandbox.apis.fod import package
-from sandbox.apis.fod.errors import MALFORMED, NOT_FOUND, NOT_IN_PHASE_1, NOT_SUBMITTED, TOO_MANY
+from sandbox.apis.fod.errors import MALFORMED, NOT_FOUND, NOT_IN_PHASE_1, NOT_SUBMITTED, TOO_LARGE, TOO_MANY
 from sandbox.apis.fod.onboarding import VAT, EndUser, end_user, may_act_for
 from sandbox.apis.fod.rules import (
     COMMON_NS,
@@ -163,7 +163,7 @@ async def submit_vat_return(ctx: RequestContext) -> Reply:
     user = await end_user(ctx)
     data = _file(ctx)
     if len(data) > MAX_BYTES:
-        raise ApiError(413, "too_large", f"The file has {len(data)} bytes; Intervat takes at most 20 MB")
+        raise ApiError(413, TOO_LARGE.code, f"The file has {len(data)} bytes; Intervat takes at most 20 MB")
     try:
         root = parse(data)
     except NotWellFormed as exc:
