@@ -126,6 +126,7 @@ class TokenService:
                 "expires": issued + REFRESH_LIFETIME,
                 "access_jti": jti,
                 "access_exp": issued + lifetime,
+                "subject": subject,
             }
             await self.store.set(keys.refresh_token(client.tenant, token), record, ttl=REFRESH_LIFETIME)
             body["refresh_token"] = token
@@ -151,7 +152,12 @@ class TokenService:
         if await self.store.take(key) is None:  # spent by a concurrent request since we read it
             raise TokenError("The refresh token is unknown, already used or revoked")
         return await self.issue(
-            client, granted if scopes is None else scopes, refresh=True, issuer=issuer, granted=granted
+            client,
+            granted if scopes is None else scopes,
+            refresh=True,
+            issuer=issuer,
+            granted=granted,
+            subject=record.get("subject"),
         )
 
     # -- verifying and revoking ----------------------------------------------------------

@@ -36,7 +36,7 @@ def onboard(client) -> None:
         assert response.status_code == 200, response.text
 
 
-def user_token(client, subject: str) -> str:
+def user_token(client, subject: str, full: bool = False):
     verifier, challenge = pkce_pair()
     query = {
         "client_id": CLIENT["client_id"],
@@ -59,7 +59,7 @@ def user_token(client, subject: str) -> str:
     }
     response = client.post("/oauth2/token", data={**form, **CLIENT})
     assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    return response.json() if full else response.json()["access_token"]
 
 
 def bearer(token: str) -> dict[str, str]:

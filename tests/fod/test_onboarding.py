@@ -5,6 +5,7 @@ from tests.fod.conftest import (
     ACCOUNTANT,
     BAKERY,
     BREWERY,
+    CLIENT,
     CONSULTANCY,
     FIDUCIAIRE,
     GARAGE,
@@ -94,3 +95,11 @@ def test_the_owner_reaches_its_own_dossier_without_a_mandate(fod):
         FIDUCIAIRE,
         GARAGE,
     }
+
+
+def test_a_refreshed_token_still_carries_the_end_user(fod):
+    tokens = user_token(fod, GARAGE, full=True)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    refreshed = fod.post("/oauth2/token", data={**form, **CLIENT}).json()["access_token"]
+    items = fod.get(f"{MMF}/dossiers", headers=bearer(refreshed)).json()["items"]
+    assert [d["dossierId"] for d in items] == [GARAGE]

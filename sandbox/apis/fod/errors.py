@@ -4,6 +4,7 @@
 import orjson
 from starlette.responses import Response
 
+from sandbox import errors
 from sandbox.errors import ErrorCatalogue, Problem
 
 CATALOGUE = ErrorCatalogue(
@@ -12,6 +13,21 @@ CATALOGUE = ErrorCatalogue(
     "Codes of the sandbox's invented wire shape; the Intervat rule codes (13, C, D, O, P, Q, S, T, U, "
     "AC, AD, E_TRIPLE_DECLA_FOUND) are the FOD's own and appear in a rejected return's `errors`.",
 )
+# what the engine refuses before a handler runs, under the engine's own names
+for _code, _status, _meaning in (
+    (
+        errors.INVALID_REQUEST,
+        400,
+        "A parameter or the body breaks the spec (the body: not well-formed XML too)",
+    ),
+    (errors.MISSING_CREDENTIALS, 401, "No Bearer token"),
+    (errors.INVALID_CREDENTIALS, 401, "The Bearer token is invalid, expired or revoked"),
+    (errors.UNKNOWN_PATH, 404, "No operation at this path"),
+    (errors.METHOD_NOT_ALLOWED, 405, "The path does not take this method"),
+    (errors.UNSUPPORTED_MEDIA_TYPE, 415, "A body other than application/xml or multipart/form-data"),
+    (errors.RATE_LIMITED, 429, "The tenant's rate limit is used up; retry after `Retry-After` seconds"),
+):
+    CATALOGUE.add(_code, _status, _meaning)
 API_ON_HOLD = CATALOGUE.add(
     "api_on_hold", 503, "The tenant is in mode on_hold (the default): development is on hold"
 )

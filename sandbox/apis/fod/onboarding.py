@@ -9,8 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sandbox.apis.fod import package
-from sandbox.apis.fod.errors import AGREEMENT_NOT_ACCEPTED, NO_END_USER, NOT_MANDATARY, NOT_REGISTERED
-from sandbox.apis.fod.onhold import MODES, ON_HOLD, REGISTRATION_CLOSED, mode, on_hold_error
+from sandbox.apis.fod.errors import (
+    AGREEMENT_NOT_ACCEPTED,
+    NO_END_USER,
+    NOT_MANDATARY,
+    NOT_REGISTERED,
+    REGISTRATION_CLOSED,
+)
+from sandbox.apis.fod.onhold import CLOSED_MESSAGES, MODES, ON_HOLD, RETRY_AFTER, mode, on_hold_error
 from sandbox.apis.fod.world import DOCUMENTS, VAT, FodWorld, Mandate
 from sandbox.errors import ApiError
 from sandbox.runtime.context import RequestContext, TenantScope
@@ -103,7 +109,7 @@ def missing_mandate(user: EndUser, owner: str, kind: str) -> ApiError:
 async def _mode_required(call: ActionCall) -> None:
     if await mode(call.state) == ON_HOLD:
         raise ApiError(
-            503, "registration_closed", REGISTRATION_CLOSED["en"], headers={"Retry-After": "86400"}
+            503, REGISTRATION_CLOSED.code, CLOSED_MESSAGES["en"], headers={"Retry-After": str(RETRY_AFTER)}
         )
 
 

@@ -22,7 +22,7 @@ MESSAGES = {
     "en": "Development of this API is on hold over open questions on the privacy and security of "
     "users and data owners. There is no timeline.",
 }
-REGISTRATION_CLOSED = {
+CLOSED_MESSAGES = {
     "nl": "Registratie als erkende gebruiker is tijdelijk niet mogelijk.",
     "fr": "L'enregistrement comme utilisateur reconnu est temporairement impossible.",
     "de": "Die Registrierung als anerkannter Nutzer ist vorübergehend nicht möglich.",
