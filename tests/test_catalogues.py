@@ -16,11 +16,12 @@ PACKAGES = {
     "identity": "identity",
     "accounting": "apis/accounting",
     "codabox-v2": "apis/codabox",
+    "fod": "apis/fod",
 }
 
 
 def test_every_api_package_with_codes_has_a_catalogue():
-    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "accounting", "codabox-v2"}
+    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "accounting", "codabox-v2", "fod"}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

@@ -66,6 +66,7 @@ class AuthorizationRequest:
     scopes: list[str] = field(default_factory=list)
     code_challenge: str | None = None
     code_challenge_method: str | None = None
+    login_hint: str | None = None  # the end user the code is for (OpenID Connect Core §3.1.2.1)
     error: str | None = None
     error_description: str | None = None
 
@@ -79,6 +80,7 @@ class AuthorizationRequest:
             "state": self.state,
             "code_challenge": self.code_challenge,
             "code_challenge_method": self.code_challenge_method,
+            "login_hint": self.login_hint,
         }
         return {name: value for name, value in found.items() if value is not None}
 
@@ -122,6 +124,7 @@ async def read_authorization_request(tenants: Tenants, values: dict[str, str]) -
         return request.refuse(INVALID_REQUEST, "response_type is required; it must be code")
     if response_type != "code":
         return request.refuse(UNSUPPORTED_RESPONSE_TYPE, f"response_type {response_type!r} is not code")
+    request.login_hint = values.get("login_hint") or None
     request.scopes = parse_scope(values.get("scope")) or list(client.scopes)
     refusal = scope_refusal(client, request.scopes)
     if refusal:
@@ -176,6 +179,7 @@ async def issue_code(tokens: TokenService, request: AuthorizationRequest) -> str
         "scopes": request.scopes,
         "code_challenge": request.code_challenge,
         "code_challenge_method": request.code_challenge_method,
+        "subject": request.login_hint,
         "expires": now + CODE_LIFETIME,
     }
     await tokens.store.set(keys.authorization_code(client.tenant, code), record, ttl=CODE_LIFETIME)
@@ -222,7 +226,9 @@ async def exchange_code(tokens: TokenService, client: OAuthClient, form: dict[st
         if not pkce_matches(verifier, challenge, record["code_challenge_method"]):
             method = record["code_challenge_method"]
             raise invalid_grant(f"code_verifier does not match the code_challenge ({method})")
-    body = await tokens.issue(client, record["scopes"], refresh=True, issuer=issuer)
+    body = await tokens.issue(
+        client, record["scopes"], refresh=True, issuer=issuer, subject=record.get("subject")
+    )
     spent = {"client_id": client.client_id, "tokens": [body["access_token"], body["refresh_token"]]}
     await store.set(keys.redeemed_code(client.tenant, code), spent, ttl=REFRESH_LIFETIME)
     return body

@@ -51,6 +51,7 @@ class Claims:
     scopes: list[str]
     expires: datetime
     jti: str
+    subject: str = ""  # the end user a code grant was given for; the client id otherwise
 
 
 class TokenService:
@@ -89,6 +90,7 @@ class TokenService:
         issuer: str = DEFAULT_ISSUER,
         granted: list[str] | None = None,
         family: str | None = None,
+        subject: str | None = None,
     ) -> dict:
         """An RFC 6749 §5.1 token response for `client`, with a refresh token when asked; the
         refresh token keeps the `granted` scopes (default: `scopes`). Tokens that come from one
@@ -100,7 +102,7 @@ class TokenService:
         scope = " ".join(scopes)
         claims = {
             "iss": issuer,
-            "sub": client.client_id,
+            "sub": subject or client.client_id,
             "client_id": client.client_id,
             "tid": client.tenant,
             "scope": scope,
@@ -130,6 +132,7 @@ class TokenService:
                 "access_jti": jti,
                 "access_exp": issued + lifetime,
                 "family": family,
+                "subject": subject,
             }
             await self.store.set(keys.refresh_token(client.tenant, token), record, ttl=REFRESH_LIFETIME)
             body["refresh_token"] = token
@@ -163,7 +166,15 @@ class TokenService:
         spent = {"client_id": client.client_id, "family": family}
         await self.store.set(keys.spent_refresh_token(client.tenant, token), spent, ttl=REFRESH_LIFETIME)
         scopes = granted if scopes is None else scopes
-        return await self.issue(client, scopes, refresh=True, issuer=issuer, granted=granted, family=family)
+        return await self.issue(
+            client,
+            scopes,
+            refresh=True,
+            issuer=issuer,
+            granted=granted,
+            family=family,
+            subject=record.get("subject"),
+        )
 
     async def _detect_reuse(self, client: OAuthClient, token: str) -> None:
         """A rotated refresh token presented again means it leaked: revoke its whole family (OAuth
@@ -208,7 +219,8 @@ class TokenService:
         if client is None or client.tenant != tenant:
             raise TokenError("The client of this access token no longer exists")
         scopes = claims["scope"].split()
-        return Claims(tenant, claims["client_id"], scopes, expires, claims["jti"])
+        subject = claims.get("sub") or claims["client_id"]
+        return Claims(tenant, claims["client_id"], scopes, expires, claims["jti"], subject)
 
     async def claimed_tenant(self, token: str) -> str | None:
         """The tenant a token this sandbox signed names, even when it has expired or was revoked;
