@@ -263,17 +263,35 @@ def sign(
     return _then(mandate, now, [*steps, (_at(decided, 7), "active")])
 
 
+def _decidable(
+    world: CodaboxWorld,
+    overlay: dict[str, Any],
+    mandate_id: str,
+    now: datetime,
+    kind: str,
+    states: tuple[str, ...],
+    decision: str,
+) -> Mandate | MandateError:
+    """The mandate, if it is of `kind` and in one of `states`, where a bank or a social secretariat
+    can take `decision` on it now."""
+    mandate = find(world, overlay, mandate_id)
+    if mandate is None:
+        return _error("unknown_mandate", mandate_id)
+    if mandate.kind != kind or mandate.state_at(now) not in states:
+        which = "signed CODA" if kind == "coda" else "requested SODA"
+        return _error(
+            "invalid_transition", f"only a {which} mandate can be {decision}, not {mandate.state_at(now)}"
+        )
+    return mandate
+
+
 def activate(
     world: CodaboxWorld, overlay: dict[str, Any], mandate_id: str, now: datetime
 ) -> Mandate | MandateError:
     """The bank approves the account now (BankConnect's bank-account approval)."""
-    mandate = find(world, overlay, mandate_id)
-    if mandate is None:
-        return _error("unknown_mandate", mandate_id)
-    if mandate.kind != "coda" or mandate.state_at(now) not in ("signed", "bank_procedure"):
-        return _error(
-            "invalid_transition", f"only a signed CODA mandate can be activated, not {mandate.state_at(now)}"
-        )
+    mandate = _decidable(world, overlay, mandate_id, now, "coda", ("signed", "bank_procedure"), "activated")
+    if isinstance(mandate, MandateError):
+        return mandate
     return _then(mandate, now, [(now, "active")], reason_code="R-0", reason=None)
 
 
@@ -286,13 +304,9 @@ def refuse(
     now: datetime,
 ) -> Mandate | MandateError:
     """The bank refuses the account (BankConnect's bank-account rejection): `problem`, with its reason."""
-    mandate = find(world, overlay, mandate_id)
-    if mandate is None:
-        return _error("unknown_mandate", mandate_id)
-    if mandate.kind != "coda" or mandate.state_at(now) not in ("signed", "bank_procedure"):
-        return _error(
-            "invalid_transition", f"only a signed CODA mandate can be refused, not {mandate.state_at(now)}"
-        )
+    mandate = _decidable(world, overlay, mandate_id, now, "coda", ("signed", "bank_procedure"), "refused")
+    if isinstance(mandate, MandateError):
+        return mandate
     if reason_code == "R-0":
         return _error("invalid_transition", "a refusal has a reason code other than R-0")
     return _then(mandate, now, [(now, "problem")], reason_code=reason_code, reason=reason)
@@ -314,13 +328,8 @@ def confirm_social(
     world: CodaboxWorld, overlay: dict[str, Any], mandate_id: str, now: datetime
 ) -> Mandate | MandateError:
     """The social secretariat confirms a requested SODA mandate now: files flow from the next month."""
-    mandate = find(world, overlay, mandate_id)
-    if mandate is None:
-        return _error("unknown_mandate", mandate_id)
-    if mandate.kind != "soda" or mandate.state_at(now) not in ("requested", "delayed"):
-        return _error(
-            "invalid_transition",
-            f"only a requested SODA mandate can be confirmed, not {mandate.state_at(now)}",
-        )
+    mandate = _decidable(world, overlay, mandate_id, now, "soda", ("requested", "delayed"), "confirmed")
+    if isinstance(mandate, MandateError):
+        return mandate
     active = _at(first_of_next_month(now.astimezone(BRUSSELS).date()), 8)
     return _then(mandate, now, [(now, "confirmed"), (active, "active")])
