@@ -41,16 +41,21 @@ class Faults:
 
     async def add(self, tenant: str, **fields) -> Fault:
         fault = Fault(id=uuid.uuid4().hex[:12], **fields)
-        await self.store.set(keys.faults(tenant), [asdict(f) for f in [*await self.list(tenant), fault]])
+        await self.store.update(keys.faults(tenant), lambda current: [*(current or []), asdict(fault)])
         return fault
 
     async def remove(self, tenant: str, fault_id: str | None = None) -> bool:
         """One fault, or all of them when `fault_id` is None; False when there was none."""
-        current = await self.list(tenant)
-        kept = [f for f in current if fault_id is not None and f.id != fault_id]
-        await self.store.set(keys.faults(tenant), [asdict(f) for f in kept])
-        await self.store.delete(*[keys.fault_used(tenant, f.id) for f in current if f not in kept])
-        return len(kept) < len(current)
+        removed: list[str] = []
+
+        def without(current: list[dict] | None) -> list[dict] | None:
+            kept = [f for f in current or [] if fault_id is not None and f["id"] != fault_id]
+            removed[:] = [f["id"] for f in current or [] if f not in kept]
+            return kept or None
+
+        await self.store.update(keys.faults(tenant), without)
+        await self.store.delete(*[keys.fault_used(tenant, removed_id) for removed_id in removed])
+        return bool(removed)
 
     async def triggered(self, tenant: str, api: str, operation_id: str) -> list[tuple[Fault, int]]:
         """The faults this call sets off, each with how many times it has now fired (a counted

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -26,6 +27,14 @@ class Store(ABC):
     @abstractmethod
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Set only if absent; True when this call set it."""
+
+    @abstractmethod
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        """Read-modify-write as one step: store what `change` makes of the current value (None
+        when absent) and return it; when it returns None the key is deleted. No concurrent writer,
+        in this process or another, is lost. `change` may run more than once (a backend retries it
+        when another writer came first), so it must compute from its argument only; an exception
+        it raises leaves the key as it was."""
 
     @abstractmethod
     async def take(self, key: str) -> Any | None:
@@ -105,6 +114,15 @@ class MemoryStore(Store):
             return False
         self._values[key] = (_packed(value), self._expiry(ttl))
         return True
+
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        # No await between the read and the write: nothing else runs in between.
+        value = change(loads(self._live(key)))
+        if value is None:
+            self._values.pop(key, None)
+        else:
+            self._values[key] = (_packed(value), self._expiry(ttl))
+        return value
 
     async def take(self, key: str) -> Any | None:
         raw = self._live(key)

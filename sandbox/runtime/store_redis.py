@@ -3,15 +3,18 @@
 Every key lives under a namespace (`sbx:` unless told otherwise), so the sandbox can share a Redis
 with other programs: `sbx:v:<key>` holds a value or counter (a JSON string, so INCRBY works on it),
 `sbx:l:<key>` a log (a list of "seq|json") and `sbx:n:<key>` that log's sequence counter, which
-trimming leaves alone. Each method is one atomic command or Lua script.
+trimming leaves alone. Each method is one atomic command or Lua script; `update` is an optimistic
+transaction (WATCH/MULTI/EXEC).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as redis
+from redis.exceptions import WatchError
 
 from sandbox.runtime.store import Store, dumps, loads
 
@@ -83,6 +86,25 @@ class RedisStore(Store):
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         added = await self._redis.set(self._key(VALUE, key), dumps(value), px=_milliseconds(ttl), nx=True)
         return bool(added)
+
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        # Optimistic: WATCH makes EXEC fail when another client wrote the key since we read it;
+        # then read and change again. Each round some writer wins, so the retries end.
+        name = self._key(VALUE, key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(name)
+                    value = change(loads(await pipe.get(name)))
+                    pipe.multi()
+                    if value is None:
+                        pipe.delete(name)
+                    else:
+                        pipe.set(name, dumps(value), px=_milliseconds(ttl))
+                    await pipe.execute()
+                    return value
+                except WatchError:
+                    continue
 
     async def take(self, key: str) -> Any | None:
         return loads(await self._redis.getdel(self._key(VALUE, key)))

@@ -85,6 +85,17 @@ class SqliteStore(Store):
 
         return await self._write(add)
 
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        def update(db: sqlite3.Connection) -> Any:
+            value = change(loads(_live_value(db, key)))
+            if value is None:
+                db.execute("DELETE FROM kv WHERE key = ?", (key,))
+            else:
+                _put(db, key, dumps(value), _expiry(ttl))
+            return value
+
+        return await self._write(update)
+
     async def take(self, key: str) -> Any | None:
         def take(db: sqlite3.Connection) -> bytes | None:
             raw = _live_value(db, key)
