@@ -1,71 +1,9 @@
 """Two sandbox processes on different ports sharing one store serve one tenant consistently;
 and a sandbox on SQLite loses nothing acknowledged when it restarts."""
 
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
-from tests.conftest import DEFAULT_NOW
-from tests.runtime.conftest import free_port
-
-ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"
-
-
-class Server:
-    """`sandbox serve` in its own process, on the tests' small ledger API."""
-
-    def __init__(self, store: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "sandbox",
-            "serve",
-            "--port",
-            str(self.port),
-            "--store",
-            store,
-            "--now",
-            DEFAULT_NOW,
-            "--frozen",
-            "--log-level",
-            "warning",
-            "--specs-dir",
-            str(ENGINE_TESTS / "specs"),
-            "--fixtures-dir",
-            str(ENGINE_TESTS / "fixtures"),
-        ]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(self.url + "/", timeout=1)
-                return
-            except httpx.TransportError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"sandbox did not start: {self.process.stderr.read().decode()}"
-                    ) from None
-                time.sleep(0.1)
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'sandbox.db'}"
-    return request.getfixturevalue("redis_url")
+from tests.runtime.conftest import Server
 
 
 @pytest.fixture
