@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.pipeline import Pipeline
+from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
 from sandbox.runtime.package import ApiPackage
@@ -76,6 +77,9 @@ def build_app(settings: Settings | None = None) -> Starlette:
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
-    app = Starlette(middleware=[Middleware(_Dispatch, pipeline=Pipeline(services))])
+    app = Starlette(
+        middleware=[Middleware(_Dispatch, pipeline=Pipeline(services))],
+        lifespan=lambda _app: housekeeping.running(services),
+    )
     app.state.services = services
     return app

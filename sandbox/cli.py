@@ -11,7 +11,7 @@ import click
 
 from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
 from sandbox.runtime.network import is_loopback
-from sandbox.settings import Settings
+from sandbox.settings import Settings, parse_size
 
 
 class _Instant(click.ParamType):
@@ -24,6 +24,16 @@ class _Instant(click.ParamType):
             self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 instant, e.g. 2026-03-02T06:00:00+01:00", param, ctx)
+
+
+class _Size(click.ParamType):
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        try:
+            return value if isinstance(value, int) else parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.group()
@@ -48,6 +58,18 @@ def main() -> None:
     "--world-cache",
     type=click.IntRange(1, 1_000_000),
     help="Generated worlds kept in memory, per API family and tenant [default 256; env SANDBOX_WORLD_CACHE]",
+)
+@click.option(
+    "--max-memory",
+    type=_Size(),
+    help="Memory budget: journals take at most a quarter, worlds are dropped past it "
+    "[default 1G; env SANDBOX_MAX_MEMORY]",
+)
+@click.option(
+    "--tenant-idle",
+    type=click.IntRange(0),
+    help="Seconds after which a tenant made through the control plane and unused since is deleted; "
+    "0: never [default 86400; env SANDBOX_TENANT_IDLE]",
 )
 @click.option("--admin-token", help="Bearer token the control plane asks for [env SANDBOX_ADMIN_TOKEN]")
 @click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))

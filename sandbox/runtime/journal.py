@@ -171,8 +171,11 @@ class Journal:
     def __init__(self, store: Store, size: int) -> None:
         self.store = store
         self.size = size
+        # Tenants journaled since housekeeping last looked: what tells a used tenant from an idle one.
+        self.recently_active: set[str] = set()
 
     async def record(self, tenant: str, item: dict) -> int:
+        self.recently_active.add(tenant)
         return await self.store.append(keys.journal(tenant), item, self.size)
 
     async def read(

@@ -19,6 +19,11 @@ def tenant(tenant_id: str) -> str:
 TENANTS = tenant("")
 
 
+def tenant_active(tenant_id: str) -> str:
+    """Present while the tenant was used recently (it expires after the idle time)."""
+    return f"tenant-active:{tenant_id}"
+
+
 def credential(api: str, scheme: str, secret: str) -> str:
     return f"cred:{api}:{scheme}:{secret}"
 

@@ -10,6 +10,7 @@ from sandbox.runtime import keys
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.faults import Faults
+from sandbox.runtime.housekeeping import JOURNAL_SHARE
 from sandbox.runtime.jobs import Jobs
 from sandbox.runtime.journal import Journal
 from sandbox.runtime.network import HostRule
@@ -81,7 +82,7 @@ class Services:
 
 def open_services(settings: Settings, apis: list[ApiRuntime]) -> Services:
     """The services of one sandbox over the store that `settings.store` names."""
-    store = open_store(settings.store)
+    store = open_store(settings.store, max_log_bytes=settings.max_memory // JOURNAL_SHARE)
     tenants = Tenants(store)
     clocks = Clocks(store)
     faults = Faults(store)

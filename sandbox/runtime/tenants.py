@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +42,7 @@ class Tenant:
     created: str  # ISO instant, real time
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)  # api -> scheme -> credential
+    expires_when_idle: bool = False  # made through the control plane (for a CI job): goes when unused
 
 
 class Tenants:
@@ -161,9 +162,26 @@ class Tenants:
                     doomed.append(keys.client(credential["client_id"]))
                 else:
                     doomed.append(keys.credential(api, scheme, credential["secret"]))
-        await self.store.delete(*doomed)
+        await self.store.delete(*doomed, keys.tenant_active(tenant_id))
         await self.store.delete_prefix(keys.state_prefix(tenant_id))
         return True
+
+    async def mark_active(self, tenant_ids: Iterable[str], idle: float) -> None:
+        """Note that these tenants were used: each stays `idle` seconds more before it may expire."""
+        for tenant_id in tenant_ids:
+            await self.store.set(keys.tenant_active(tenant_id), True, ttl=idle)
+
+    async def idle(self, idle: float, now: datetime) -> list[Tenant]:
+        """Tenants that expire when idle, made more than `idle` seconds ago and unused since."""
+        found = []
+        for tenant in await self.all():
+            if not tenant.expires_when_idle or tenant.id == DEMO_TENANT:
+                continue
+            if (now - datetime.fromisoformat(tenant.created)).total_seconds() <= idle:
+                continue
+            if await self.store.get(keys.tenant_active(tenant.id)) is None:
+                found.append(tenant)
+        return found
 
 
 def new_secret(prefix: str = "") -> str:
@@ -214,7 +232,13 @@ async def create_tenant(
     key scheme, a username and password per Basic scheme, and one OAuth2 client (scopes as asked,
     else every declared scope) for every OAuth2 or bearer scheme."""
     tenant_id = "t-" + secrets.token_hex(6)
-    tenant = Tenant(id=tenant_id, name=name or tenant_id, created=_now_iso(), token_lifetime=token_lifetime)
+    tenant = Tenant(
+        id=tenant_id,
+        name=name or tenant_id,
+        created=_now_iso(),
+        token_lifetime=token_lifetime,
+        expires_when_idle=True,
+    )
     client = OAuthClient(
         client_id=f"{tenant_id}-client",
         client_secret=new_secret(),
