@@ -51,10 +51,13 @@ class RateLimiter:
         return {api: self._limit(api, own) for api in self.defaults}
 
     async def configure(self, tenant: str, changes: dict[str, dict]) -> dict[str, Limit]:
-        own = await self.store.get(keys.rate_limits(tenant)) or {}
-        for api, limit in changes.items():
-            own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
-        await self.store.set(keys.rate_limits(tenant), own)
+        def changed(current: dict | None) -> dict:
+            own = dict(current or {})
+            for api, limit in changes.items():
+                own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
+            return own
+
+        await self.store.update(keys.rate_limits(tenant), changed)
         return await self.limits(tenant)
 
     async def reset(self, tenant: str) -> None:
