@@ -167,9 +167,11 @@ class Tenants:
         return True
 
     async def mark_active(self, tenant_ids: Iterable[str], idle: float) -> None:
-        """Note that these tenants were used: each stays `idle` seconds more before it may expire."""
+        """Note that these tenants were used: each stays `idle` seconds more before it may expire.
+        One deleted since leaves no mark behind."""
         for tenant_id in tenant_ids:
-            await self.store.set(keys.tenant_active(tenant_id), True, ttl=idle)
+            if await self.store.get(keys.tenant(tenant_id)) is not None:
+                await self.store.set(keys.tenant_active(tenant_id), True, ttl=idle)
 
     async def idle(self, idle: float, now: datetime) -> list[Tenant]:
         """Tenants that expire when idle, made more than `idle` seconds ago and unused since."""
