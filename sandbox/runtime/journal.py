@@ -18,6 +18,7 @@ from sandbox.runtime.store import Store
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
+MAX_NOTED = 10_000  # tenants noted as active between two housekeeping rounds (5 s apart)
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
 _SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
 _SECRET_HEADER = re.compile(rf"{_SECRETS}|key$", re.I)  # X-Api-Key, NBB-CBSO-Subscription-Key, ...
@@ -175,7 +176,8 @@ class Journal:
         self.recently_active: set[str] = set()
 
     async def record(self, tenant: str, item: dict) -> int:
-        self.recently_active.add(tenant)
+        if len(self.recently_active) < MAX_NOTED:  # an app served without its lifespan never drains it
+            self.recently_active.add(tenant)
         return await self.store.append(keys.journal(tenant), item, self.size)
 
     async def read(
