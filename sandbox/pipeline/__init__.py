@@ -63,6 +63,7 @@ class Pipeline:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.services.started:
             await self.services.start()
+        await self.services.store.cache.refresh()
         settings = self.services.settings
         receiver = limits.BoundedReceive(receive, scope, settings.max_body)
         request = Request(scope, receiver)

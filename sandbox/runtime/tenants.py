@@ -63,7 +63,7 @@ class Tenants:
         return found
 
     async def owner(self, api: str, scheme: str, secret: str) -> str | None:
-        return await self.store.get(keys.credential(api, scheme, secret))
+        return await self.store.cache.get(keys.credential(api, scheme, secret))
 
     async def client(self, client_id: str) -> OAuthClient | None:
         raw = await self.store.get(keys.client(client_id))
@@ -74,6 +74,7 @@ class Tenants:
 
     async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
         await self.store.set(keys.credential(api, scheme, secret), tenant_id)
+        await self.store.cache.changed()
 
     async def add_client(
         self, tenant: Tenant, scopes: list[str], redirect_uris: list[str] | None = None
@@ -119,6 +120,7 @@ class Tenants:
                     await self.store.delete(keys.credential(api, scheme, credential["secret"]))
         await self.store.delete_prefix(keys.state_prefix(tenant_id))
         await self.store.delete(keys.tenant(tenant_id))
+        await self.store.cache.changed()
         return True
 
 
