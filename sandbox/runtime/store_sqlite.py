@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sandbox.runtime.batches import Batches, Outcomes
 from sandbox.runtime.store import Store, dumps, loads
 
 T = TypeVar("T")
@@ -63,8 +64,7 @@ class SqliteStore(Store):
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
         self._next_purge = 0.0
-        self._pending: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future]] = []
-        self._writer: asyncio.Task | None = None
+        self._batches: Batches[Callable[[sqlite3.Connection], Any]] = Batches(self._write_batch)
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -182,40 +182,19 @@ class SqliteStore(Store):
         return await asyncio.to_thread(self._with_db, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-        self._pending.append((work, done))
-        writer = self._writer
-        # A task of its own, not the caller's: a caller cancelled mid-write leaves the rest waiting.
-        if writer is None or writer.done() or writer.get_loop() is not loop:
-            self._writer = loop.create_task(self._write_pending())
-        return await done
+        return await self._batches.run(work)
 
-    async def _write_pending(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                outcomes = await asyncio.to_thread(
-                    self._with_db, functools.partial(self._in_transaction, batch=batch)
-                )
-            except Exception as error:  # the transaction itself failed: so did every write in it
-                outcomes = [(error, None)] * len(batch)
-            for (_, done), (error, result) in zip(batch, outcomes, strict=True):
-                if done.done() or done.get_loop().is_closed():
-                    continue
-                if error is None:
-                    done.set_result(result)
-                else:
-                    done.set_exception(error)
+    async def _write_batch(self, batch: list[Callable[[sqlite3.Connection], Any]]) -> Outcomes:
+        return await asyncio.to_thread(self._with_db, functools.partial(self._in_transaction, batch=batch))
 
     def _in_transaction(
-        self, db: sqlite3.Connection, batch: list[tuple[Callable[[sqlite3.Connection], Any], Any]]
-    ) -> list[tuple[Exception | None, Any]]:
+        self, db: sqlite3.Connection, batch: list[Callable[[sqlite3.Connection], Any]]
+    ) -> Outcomes:
         # IMMEDIATE takes the write lock before reading, so no other process writes in between.
         db.execute("BEGIN IMMEDIATE")
-        outcomes: list[tuple[Exception | None, Any]] = []
+        outcomes: Outcomes = []
         try:
-            for work, _ in batch:
+            for work in batch:
                 db.execute("SAVEPOINT one")
                 try:
                     outcomes.append((None, work(db)))
