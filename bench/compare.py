@@ -522,10 +522,10 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
     return [f"{'met   ' if ok else 'MISSED'} {text}" for text, ok in checks]
 
 
-def check_tools() -> None:
+def check_tools(args: argparse.Namespace) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: install it with `apt-get install wrk` (Debian/Ubuntu)")
-    if not PRISM.exists():
+    if not args.no_prism and not PRISM.exists():
         raise SystemExit(
             f"Prism is missing: install it with `npm install --prefix {BENCH.relative_to(ROOT)}`"
         )
@@ -593,7 +593,7 @@ def main() -> None:
         raise SystemExit("keep runs bounded: --duration <= 600, --repeat <= 10, --connections <= 1024")
     if not 0 <= args.world <= 20_000_000:
         raise SystemExit("--world is at most 20,000,000 (the enterprise numbers there are)")
-    check_tools()
+    check_tools(args)
     check_world_numbers()
 
     load_before = load_average()

@@ -63,6 +63,10 @@ class StoreCache:
                 self._records[slot] = found
         return found
 
+    @property
+    def answers_kept(self) -> int:
+        return len(self._answers)
+
     def answer(self, key: Hashable) -> Any | None:
         found = self._answers.get(key)
         if found is None:
