@@ -83,3 +83,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.services = services
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app of one worker process of `sandbox serve --workers N`, from SANDBOX_* variables."""
+    return build_app(Settings.from_env())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from dataclasses import replace
@@ -77,13 +78,24 @@ def main() -> None:
 @click.option("--ssl-certfile", type=click.Path(exists=True), help="Serve HTTPS with this certificate")
 @click.option("--ssl-keyfile", type=click.Path(exists=True), help="Private key of --ssl-certfile")
 @click.option("--log-level", default="info", show_default=True)
-def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving one port; more than one needs a shared store (sqlite:// or redis://)",
+)
+def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
     """Start the sandbox server."""
     import uvicorn
 
     from sandbox.app import build_app
 
     settings = Settings.from_env(**options)
+    if workers > 1 and settings.store.partition(":")[0].lower() == "memory":
+        raise click.UsageError(
+            "--workers needs a store the processes share: --store sqlite:///path/file.db or redis://host:port"
+        )
     generated_token = None
     if settings.admin_token is None and not is_loopback(settings.host):
         generated_token = secrets.token_urlsafe(24)
@@ -100,8 +112,14 @@ def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
         click.echo(f"  {api.prefix:<14} {api.title}{hosts}")
         for scheme_name, secret in (api.fixture.get("demo_credentials") or {}).items():
             click.echo(f"      demo {scheme_name}: {secret}")
+    if workers > 1:
+        click.echo(f"  {workers} worker processes")
+        # each worker imports the app anew, and takes these settings from its environment
+        os.environ.update(settings.environ())
     uvicorn.run(
-        app,
+        "sandbox.app:app_from_env" if workers > 1 else app,
+        factory=workers > 1,
+        workers=workers,
         host=settings.host,
         port=settings.port,
         log_level=log_level,

@@ -87,3 +87,15 @@ class Settings:
                 values[f.name] = converters.get(f.name, str)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+    def environ(self) -> dict[str, str]:
+        """The SANDBOX_<FIELD> variables that `from_env` reads back as these settings (how worker
+        processes, which import the app anew, get the settings of the command that started them)."""
+        found = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            text = value.isoformat() if isinstance(value, datetime) else str(value)
+            found[f"SANDBOX_{f.name.upper()}"] = text
+        return found

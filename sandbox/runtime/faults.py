@@ -37,11 +37,12 @@ class Faults:
         self.store = store
 
     async def list(self, tenant: str) -> list[Fault]:
-        return [Fault(**raw) for raw in await self.store.get(keys.faults(tenant)) or []]
+        return _faults(await self.store.get(keys.faults(tenant)))
 
     async def add(self, tenant: str, **fields) -> Fault:
         fault = Fault(id=uuid.uuid4().hex[:12], **fields)
         await self.store.update(keys.faults(tenant), lambda current: [*(current or []), asdict(fault)])
+        await self.store.cache.changed()
         return fault
 
     async def remove(self, tenant: str, fault_id: str | None = None) -> bool:
@@ -55,13 +56,14 @@ class Faults:
 
         await self.store.update(keys.faults(tenant), without)
         await self.store.delete(*[keys.fault_used(tenant, removed_id) for removed_id in removed])
+        await self.store.cache.changed()
         return bool(removed)
 
     async def triggered(self, tenant: str, api: str, operation_id: str) -> list[tuple[Fault, int]]:
         """The faults this call sets off, each with how many times it has now fired (a counted
         fault stops once spent)."""
         fired = []
-        for fault in await self.list(tenant):
+        for fault in await self.store.cache.get(keys.faults(tenant), _faults):
             if not fault.matches(api, operation_id) or fault.kind == "slow_job":
                 continue
             used = await self.store.incr(keys.fault_used(tenant, fault.id))
@@ -72,10 +74,14 @@ class Faults:
     async def job_factor(self, tenant: str, api: str, operation_id: str) -> float:
         """How many times longer an async job started by this operation takes."""
         factor = 1.0
-        for fault in await self.list(tenant):
+        for fault in await self.store.cache.get(keys.faults(tenant), _faults):
             if fault.kind == "slow_job" and fault.matches(api, operation_id):
                 factor *= fault.factor
         return factor
+
+
+def _faults(raw: list[dict] | None) -> list[Fault]:
+    return [Fault(**fields) for fields in raw or []]
 
 
 def retry_after(status: int) -> dict[str, str]:

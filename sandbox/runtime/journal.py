@@ -19,6 +19,7 @@ from sandbox.runtime.store import Store
 BODY_LIMIT = 2048  # characters of a body kept in the journal
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
 MAX_NOTED = 10_000  # tenants noted as active between two housekeeping rounds (5 s apart)
+NOT_JOURNALED = object()  # a body whose journal form is still to be made
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
 _SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
 _SECRET_HEADER = re.compile(rf"{_SECRETS}|key$", re.I)  # X-Api-Key, NBB-CBSO-Subscription-Key, ...
@@ -110,7 +111,8 @@ def _json_text(raw: bytes) -> str:
     return text[:BODY_LIMIT] + "..." if len(raw) > len(head) or len(text) > BODY_LIMIT else text
 
 
-def _body(raw: bytes, content_type: str) -> Any:
+def journaled_body(raw: bytes, content_type: str) -> Any:
+    """A body as the journal keeps it: redacted, and cut or summarised past BODY_LIMIT."""
     if not raw:
         return None
     main = content_type.split(";", 1)[0].strip().lower()
@@ -142,6 +144,7 @@ def entry(
     fault: str | None = None,
     clock: str | None = None,
     ignored_query: list[str] | None = None,
+    journaled_response_body: Any = NOT_JOURNALED,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
@@ -159,11 +162,13 @@ def entry(
         "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
         "request": {
             "headers": [[k, redact_header(k, v)] for k, v in request_headers],
-            "body": _body(request_body, request_type),
+            "body": journaled_body(request_body, request_type),
         },
         "response": {
             "headers": [[k, redact_header(k, v)] for k, v in response_headers],
-            "body": _body(response_body, response_type),
+            "body": journaled_body(response_body, response_type)
+            if journaled_response_body is NOT_JOURNALED
+            else journaled_response_body,
         },
     }
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 SIGNING_KEY = "oauth:signing-key"
 DEFAULT_CLOCK = "clock:default"
+# bumped by every change to a record that processes cache (see runtime/cache.py)
+GENERATION = "generation"
 
 
 # -- shared records -------------------------------------------------------------------------------

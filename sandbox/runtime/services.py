@@ -73,6 +73,7 @@ class Services:
             key for key in await self.store.keys(keys.state_prefix(tenant_id)) if not key.startswith(kept)
         ]
         await self.store.delete(*doomed)
+        await self.store.cache.changed()
         self.worlds.drop(tenant_id)
 
     async def delete_tenant(self, tenant_id: str) -> bool:

@@ -6,6 +6,7 @@ it), `redis://host:port` (hosts behind a load balancer share it). Values are JSO
 
 from __future__ import annotations
 
+import functools
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+
+from sandbox.runtime.cache import StoreCache
 
 
 class Store(ABC):
@@ -63,6 +66,11 @@ class Store(ABC):
     @abstractmethod
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         """Log entries with a sequence number above `after`, oldest first."""
+
+    @functools.cached_property
+    def cache(self) -> StoreCache:
+        """What this process keeps of the store between requests."""
+        return StoreCache(self)
 
     async def close(self) -> None:  # noqa: B027 - a backend without connections has nothing to close
         """Release connections."""

@@ -80,7 +80,7 @@ class Tenants:
         return found
 
     async def owner(self, api: str, scheme: str, secret: str) -> str | None:
-        return await self.store.get(keys.credential(api, scheme, secret))
+        return await self.store.cache.get(keys.credential(api, scheme, secret))
 
     async def client(self, client_id: str) -> OAuthClient | None:
         raw = await self.store.get(keys.client(client_id))
@@ -91,6 +91,7 @@ class Tenants:
 
     async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
         await self.store.set(keys.credential(api, scheme, secret), tenant_id)
+        await self.store.cache.changed()
 
     async def add_client(
         self, tenant: Tenant, scopes: list[str], redirect_uris: list[str] | None = None
@@ -164,6 +165,7 @@ class Tenants:
                     doomed.append(keys.credential(api, scheme, credential["secret"]))
         await self.store.delete(*doomed, keys.tenant_active(tenant_id))
         await self.store.delete_prefix(keys.state_prefix(tenant_id))
+        await self.store.cache.changed()
         return True
 
     async def mark_active(self, tenant_ids: Iterable[str], idle: float) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from sandbox.errors import ApiError
 from sandbox.pipeline.limits import BoundedReceive
-from sandbox.runtime.journal import BODY_LIMIT, _body
+from sandbox.runtime.journal import BODY_LIMIT, journaled_body
 from tests.conftest import make_client
 
 NBB = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
@@ -139,10 +139,10 @@ def test_a_body_without_length_is_cut_off_once_past_the_limit():
 
 def test_the_journal_reads_only_what_it_keeps_and_keeps_no_secret_prefix():
     secret = "s" * (5 * 2**20)
-    kept = _body(
+    kept = journaled_body(
         ('{"pad": "' + "p" * (BODY_LIMIT - 100) + '", "client_secret": "' + secret + '"}').encode(),
         "application/json",
     )
     assert len(kept) <= BODY_LIMIT + 3 and "sss" not in kept and "[redacted:" in kept
-    form = _body(("client_secret=" + secret + "&a=b").encode(), "application/x-www-form-urlencoded")
+    form = journaled_body(("client_secret=" + secret + "&a=b").encode(), "application/x-www-form-urlencoded")
     assert list(form) == ["client_secret"] and form["client_secret"].startswith("[redacted:")

@@ -74,7 +74,7 @@ class Server:
     """`sandbox serve` in its own process: on the tests' small ledger API, or with `real_apis` on
     the specs and fixtures the sandbox ships."""
 
-    def __init__(self, store: str, *, real_apis: bool = False) -> None:
+    def __init__(self, store: str, *options: str, real_apis: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "sandbox", "serve", "--port", str(self.port), "--store", store]
@@ -82,6 +82,7 @@ class Server:
         if not real_apis:
             command += ["--specs-dir", str(ENGINE_TESTS / "specs")]
             command += ["--fixtures-dir", str(ENGINE_TESTS / "fixtures")]
+        command += options
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while True:
@@ -90,6 +91,7 @@ class Server:
                 return
             except httpx.TransportError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()  # so that reading what it said cannot wait for ever
                     raise RuntimeError(
                         f"sandbox did not start: {self.process.stderr.read().decode()}"
                     ) from None

@@ -82,3 +82,28 @@ def test_sqlite_restart_keeps_what_was_acknowledged(tmp_path):
             assert [e["status"] for e in journal] == [200, 200]
     finally:
         second.stop()
+
+
+def test_workers_on_one_port_keep_a_tenants_limits_journal_and_clock_exact(store_url):
+    server = Server(store_url, "--workers", "2")
+    try:
+        with server.client() as control:
+            tenant = control.post("/__sandbox/tenants", json={"name": "workers"}).json()
+            tid = tenant["id"]
+            key = {"X-Ledger-Key": tenant["credentials"]["ledger"]["ledgerKey"]["secret"]}
+            limit = {"ledger": {"requests": 12, "window": 3600}}
+            control.put(f"/__sandbox/tenants/{tid}/rate-limits", json=limit)
+            control.put(
+                f"/__sandbox/tenants/{tid}/clock", json={"now": "2031-02-03T04:05:06Z", "frozen": True}
+            )
+        statuses = []
+        for _ in range(16):  # a connection each, so that both workers serve some
+            with server.client() as client:
+                statuses.append(client.get("/ledger/accounts", headers=key).status_code)
+        assert statuses.count(200) == 12 and statuses.count(429) == 4
+        with server.client() as client:
+            journal = client.get("/__sandbox/journal", params={"tenant": tid}).json()["entries"]
+        assert [e["status"] for e in journal] == statuses
+        assert {e["clock"] for e in journal} == {"2031-02-03T04:05:06+00:00"}
+    finally:
+        server.stop()
