@@ -44,5 +44,6 @@ async def exchange(
             fault=seen.fault,
             clock=clock,
             ignored_query=seen.ignored_query,
+            notes=seen.notes,
         ),
     )

@@ -19,6 +19,7 @@ class Exchange:
     fault: str | None = None  # the faults that fired, comma-separated
     clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
     ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
+    notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
 
 
 class DroppedConnection(Response):

@@ -141,10 +141,11 @@ def entry(
     fault: str | None = None,
     clock: str | None = None,
     ignored_query: list[str] | None = None,
+    notes: dict | None = None,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
-    return {
+    kept = {
         "time": datetime.fromtimestamp(started, UTC).isoformat(),
         "api": api,
         "operationId": operation_id,
@@ -165,6 +166,9 @@ def entry(
             "body": _body(response_body, response_type),
         },
     }
+    if notes:  # a handler's notes for the contract checks; most exchanges have none
+        kept["notes"] = notes
+    return kept
 
 
 class Journal:
