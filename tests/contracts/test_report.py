@@ -32,7 +32,7 @@ def test_text_lists_broken_rules_first_with_rule_source_and_exchanges():
         in text
     )
     assert "                   ... and 3 more" in text  # 11 early tokens, 8 shown
-    assert lines[-1] == "2 failed, 4 passed, 14 not exercised"
+    assert lines[-1] == "2 failed, 4 passed, 16 not exercised"
     assert all(len(line) <= 110 for line in lines if "#" not in line)
 
 
