@@ -8,9 +8,10 @@ its clients by company number; a number that is not a client of the office finds
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sandbox.apis.codabox.connect import package
@@ -108,9 +109,17 @@ def received(
     if model is None:
         return []
     # a statement of day D reaches CodaBox the next business morning: look a few days further back
-    refs = world.client_documents(client, local_day(start) - timedelta(days=4), local_day(end))
-    found = [r for r in refs if r.model == model and start <= r.available_at < end]
-    return sorted(found, key=lambda r: (r.available_at, r.id))
+    days = _documents_of_days(world, client, model, local_day(start) - timedelta(days=4), local_day(end))
+    return [r for r in days if start <= r.available_at < end]
+
+
+@functools.lru_cache(maxsize=1024)
+def _documents_of_days(
+    world: CodaboxWorld, client: Client, model: str, first: date, last: date
+) -> tuple[DocumentRef, ...]:
+    """Kept: a client pages through one window with many searches, each needing the same days."""
+    found = [r for r in world.client_documents(client, first, last) if r.model == model]
+    return tuple(sorted(found, key=lambda r: (r.available_at, r.id)))
 
 
 def _instant_of(text: str) -> datetime:
@@ -152,7 +161,7 @@ async def create_search(ctx: RequestContext) -> Reply:
         if number in clients
         for ref in received(ctx.world, clients[number], kind.model, start, end)
     ]
-    found.sort(key=lambda r: (r.available_at, r.id))
+    found.sort(key=lambda r: (r.available_at, r.id))  # the clients' documents, interleaved
     page = cursor_page(found, lambda r: r.id, paging.get("limit", DEFAULT_LIMIT), paging.get("after"))
     search = resource(
         SEARCH,
