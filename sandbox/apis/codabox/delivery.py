@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox.apis.codabox import camt, coda, expenses, package, pdfs, soda, ubl
+from sandbox.apis.codabox import camt, coda, expenses, flow, package, pdfs, soda, ubl
 from sandbox.apis.codabox.errors import (
     OFFICE_ONLY,
     OFFSET_NOT_IN_FEED,
@@ -75,7 +75,9 @@ async def entries(ctx: RequestContext, office: Office) -> list[Entry]:
     now = ctx.now()
     found = [
         Entry(ref.id, ref.model, ref.client_id, ref.available_at, ref=ref)
-        for ref in world.documents(office.id, await feed_start(ctx), local_day(now))
+        for ref in flow.office_documents(
+            world, await flow.overlay_of(ctx.state), office.id, await feed_start(ctx), local_day(now)
+        )
         if ref.available_at <= now
     ]
     for upload in await ctx.state.list("deliveries", office.id):
