@@ -93,6 +93,11 @@ OPERATION_SCHEMA: dict = {
             "description": "the request does not count against the rate limit (an endpoint that tells the "
             "room left); its answer still carries the rate-limit headers",
         },
+        "token-endpoint": {
+            "type": "boolean",
+            "description": "an OAuth2 token endpoint of the API's own (not the sandbox's authorization "
+            "server): the token contract checks read the tokens it hands out",
+        },
         "job": {
             "description": "this operation's part in an asynchronous job, judged by the job contract checks",
             "type": "object",
