@@ -18,6 +18,8 @@ PACKAGES = {
     "codabox-v2": "apis/codabox",
     "fod": "apis/fod",
     "ibanity": "apis/codabox/ibanity",
+    "codabox-connect": "apis/codabox/connect",
+    "codabox-bankconnect": "apis/codabox/bankconnect",
 }
 
 
@@ -30,6 +32,8 @@ def test_every_api_package_with_codes_has_a_catalogue():
         "codabox-v2",
         "fod",
         "ibanity",
+        "codabox-connect",
+        "codabox-bankconnect",
     }
 
 

@@ -295,3 +295,29 @@ def test_an_idempotency_key_answers_the_first_decision_again(client, bank):
     )
     assert other.status_code == 409 and other.json()["errors"][0]["code"] == "idempotencyKeyConflict"
     assert _v2_mandate(client, mandate["id"])["state"] == "active"
+
+
+def _verdict(client) -> dict:
+    report = client.get("/__sandbox/tenants/demo/contracts", params={"check": "bankconnect_decides_once"})
+    return report.json()["checks"][0]
+
+
+def test_a_decision_sent_again_without_its_key_is_reported(client, bank):
+    _, iban = _signed(client)
+    _approve(client, bank, iban)
+    assert _verdict(client)["outcome"] == "passed"
+    assert _approve(client, bank, iban).status_code == 409
+    verdict = _verdict(client)
+    assert verdict["outcome"] == "failed"
+    assert [f["message"] for f in verdict["findings"]] == [
+        f"1 decision(s) were sent again after they were taken, for {iban}: send each decision once, "
+        "and a retry with the Ibanity-Idempotency-Key of the first try"
+    ]
+
+
+def test_a_retry_with_its_key_is_no_second_decision(client, bank):
+    _, iban = _signed(client)
+    key = {"Ibanity-Idempotency-Key": "0d6c1f7e-3d9a-4a55-b7a2-2c4c1b8e9f01"}
+    _approve(client, bank, iban, **key)
+    _approve(client, bank, iban, **key)
+    assert _verdict(client)["outcome"] == "passed"
