@@ -102,6 +102,9 @@ def test_the_token_is_client_credentials_with_basic(client):
     assert body["token_type"].lower() == "bearer" and body["expires_in"] > 0 and "test" in body["scope"]
     wrong = _token(client, secret="wrong")
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    basic = base64.b64encode(":".join(DEMO_CLIENT).encode()).decode()
+    empty = client.post(f"{BC}/oauth2/token", headers={"Authorization": f"Basic {basic}"})
+    assert empty.status_code == 400 and empty.json()["error"] == "invalid_request"
 
 
 def test_without_a_token_the_bank_is_refused_in_json_api(client):
