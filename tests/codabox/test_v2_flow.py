@@ -136,3 +136,16 @@ def test_the_worlds_own_files_are_unchanged(world):
             for fmt in ("cod", "xml") if ref.model == "coda" else ("xml",):
                 digest.update(delivery.render(world, entry, fmt))
     assert digest.hexdigest() == WORLD_FILES_SHA256
+
+
+def test_an_ordered_account_the_world_does_not_hold_is_among_the_clients_accounts(client):
+    company, iban = fresh_account(client, "GEBABEBB")
+    mandate = order_coda(client, company.id, "GEBABEBB", [iban]).json()
+    view = client.get(f"{BASE}/clients/{company.id}/", headers=ACCOUNTANT).json()
+    account = next(a for a in view["bank_accounts"] if a["iban"] == iban)
+    assert (account["bank_id"], account["coda_mandate_ids"], account["state"]) == (
+        "GEBABEBB",
+        [mandate["id"]],
+        "registered",
+    )
+    assert [a["iban"] for a in view["bank_accounts"][:-1]] == [a.iban for a in company.accounts]
