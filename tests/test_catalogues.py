@@ -18,6 +18,7 @@ PACKAGES = {
     "codabox-v2": "apis/codabox",
     "fod": "apis/fod",
     "ibanity": "apis/codabox/ibanity",
+    "codabox-connect": "apis/codabox/connect",
 }
 
 
@@ -30,6 +31,7 @@ def test_every_api_package_with_codes_has_a_catalogue():
         "codabox-v2",
         "fod",
         "ibanity",
+        "codabox-connect",
     }
 
 
