@@ -18,6 +18,7 @@ from sandbox.apis.codabox.connect import package
 from sandbox.apis.codabox.connect.consents import confirmed_consent
 from sandbox.apis.codabox.connect.errors import CONSENT_NOT_CONFIRMED, UNKNOWN_ACCOUNTING_OFFICE
 from sandbox.apis.codabox.delivery import Entry, render
+from sandbox.apis.codabox.flow import overlay_of
 from sandbox.apis.codabox.ibanity import (
     JSON_API,
     NOT_FOUND,
@@ -31,7 +32,8 @@ from sandbox.apis.codabox.ibanity import (
     refuse,
     resource,
 )
-from sandbox.apis.codabox.world import Client, CodaboxWorld, DocumentRef, Office
+from sandbox.apis.codabox.mandates import client_mandates
+from sandbox.apis.codabox.world import Client, CodaboxWorld, DocumentRef, Mandate, Office
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.worlds.calendar import local_day
 
@@ -102,23 +104,31 @@ async def readable_office(ctx: RequestContext) -> Office:
 
 
 def received(
-    world: CodaboxWorld, client: Client, model: str | None, start: datetime, end: datetime
+    world: CodaboxWorld,
+    overlay: dict[str, Any],
+    client: Client,
+    model: str | None,
+    start: datetime,
+    end: datetime,
 ) -> list[DocumentRef]:
     """The client's documents of a model that CodaBox received from `start` (included) to `end`
-    (excluded), oldest first."""
+    (excluded), oldest first, while its mandates (as the tenant's overlay has them) were active."""
     if model is None:
         return []
+    mandates = tuple(client_mandates(world, overlay, client.id))
     # a statement of day D reaches CodaBox the next business morning: look a few days further back
-    days = _documents_of_days(world, client, model, local_day(start) - timedelta(days=4), local_day(end))
+    days = _documents_of_days(
+        world, client, mandates, model, local_day(start) - timedelta(days=4), local_day(end)
+    )
     return [r for r in days if start <= r.available_at < end]
 
 
 @functools.lru_cache(maxsize=1024)
 def _documents_of_days(
-    world: CodaboxWorld, client: Client, model: str, first: date, last: date
+    world: CodaboxWorld, client: Client, mandates: tuple[Mandate, ...], model: str, first: date, last: date
 ) -> tuple[DocumentRef, ...]:
     """Kept: a client pages through one window with many searches, each needing the same days."""
-    found = [r for r in world.client_documents(client, first, last) if r.model == model]
+    found = [r for r in world.client_documents(client, first, last, mandates) if r.model == model]
     return tuple(sorted(found, key=lambda r: (r.available_at, r.id)))
 
 
@@ -155,11 +165,12 @@ async def create_search(ctx: RequestContext) -> Reply:
     paging = (data.get("meta") or ctx.body.get("meta") or {}).get("paging") or {}
     numbers = list(dict.fromkeys(client["id"] for client in data["relationships"]["clients"]["data"]))
     clients = {c.enterprise_number: c for c in ctx.world.clients(office.id) if c.enterprise_number}
+    overlay = await overlay_of(ctx.state)
     found = [
         ref
         for number in numbers
         if number in clients
-        for ref in received(ctx.world, clients[number], kind.model, start, end)
+        for ref in received(ctx.world, overlay, clients[number], kind.model, start, end)
     ]
     found.sort(key=lambda r: (r.available_at, r.id))  # the clients' documents, interleaved
     page = cursor_page(found, lambda r: r.id, paging.get("limit", DEFAULT_LIMIT), paging.get("after"))
@@ -196,14 +207,8 @@ async def _download(ctx: RequestContext, kind: Kind, id_parameter: str) -> Reply
     if client is None:
         raise refuse(NOT_FOUND, f"{office.name} has no client with company number {number}")
     now = ctx.now()
-    ref = next(
-        (
-            r
-            for r in received(ctx.world, client, kind.model, two_years_before(now), now)
-            if r.id == document_id
-        ),
-        None,
-    )
+    refs = received(ctx.world, await overlay_of(ctx.state), client, kind.model, two_years_before(now), now)
+    ref = next((r for r in refs if r.id == document_id), None)
     if ref is None:
         raise refuse(NOT_FOUND, f"Client {number} has no {kind.type} {document_id}")
     if ctx.media_type == JSON_API:
