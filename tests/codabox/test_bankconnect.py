@@ -324,3 +324,65 @@ def test_a_retry_with_its_key_is_no_second_decision(client, bank):
     _approve(client, bank, iban, **key)
     _approve(client, bank, iban, **key)
     assert _verdict(client)["outcome"] == "passed"
+
+
+def test_the_bank_approves_rejects_and_deactivates_and_both_apis_see_it(client):
+    """A bank's walk: the accounts awaiting it, the mandate PDF, an approval, a rejection and a
+    deactivation through BankConnect; V2's mandates and feed and Connect's searches follow."""
+    from tests.codabox import connect
+
+    drain(client)
+    office = connect.confirmed_office(client, connect.bearer(client))
+    approved, approved_iban = _signed(client, "GEBABEBB")
+    rejected, rejected_iban = _signed(client, "KREDBEBB")
+    bank = _bank(client)
+    waiting = client.get(f"{BC}/bank-accounts", headers=bank).json()["data"]
+    assert [a["attributes"]["iban"] for a in waiting] == [approved_iban, rejected_iban]
+    for account in waiting:
+        pdf = client.get(f"{BC}/bank-mandates/{account['id']}", headers={**bank, "Accept": "application/pdf"})
+        assert pdf.content.startswith(b"%PDF")
+    key = {"Ibanity-Idempotency-Key": "a1d0c6e2-5b7f-4c1e-9a3d-7e2f4b6c8d01"}
+    assert _approve(client, bank, approved_iban, **key).status_code == 201
+    rejection = {"iban": rejected_iban, "reasonCode": "signatureInvalid"}
+    assert (
+        _post(client, bank, "bank-account-rejections", "bankAccountRejection", rejection).status_code == 201
+    )
+    assert client.get(f"{BC}/bank-accounts", headers=bank).json()["data"] == []
+    assert _v2_mandate(client, approved["id"])["state"] == "active"
+    assert (
+        _v2_mandate(client, rejected["id"])["state"],
+        _v2_mandate(client, rejected["id"])["reason_code"],
+    ) == (
+        "problem",
+        "R-4",
+    )
+    advance(client, 3 * DAY)
+    bank = _bank(client)
+    deactivation = {"iban": approved_iban, "isAccountClosed": False}
+    assert (
+        _post(client, bank, "bank-account-deactivations", "bankAccountDeactivation", deactivation).status_code
+        == 201
+    )
+    assert _v2_mandate(client, approved["id"])["state"] == "archived"
+    advance(client, 4 * DAY)
+    assert _coda_days(client, approved_iban) == ["2026-11-17", "2026-11-18", "2026-11-19"]
+    assert _coda_days(client, rejected_iban) == []
+
+    company = approved["client_id"]
+    number = next(
+        c for c in connect.demo_world(client).clients(office.id) if c.id == company
+    ).enterprise_number
+    headers = connect.bearer(client)
+    body = connect.search_body("bankAccountStatement", [number], **{"from": "2026-11-17T00:00:00Z"})
+    found = connect.every_page(client, headers, office, body)
+    statements = f"{connect.BASE}/accounting-offices/{office.id}/clients/{number}/bank-account-statements"
+    days = sorted(
+        attributes["createdAt"][:10]
+        for attributes in (
+            client.get(f"{statements}/{d['id']}", headers=headers).json()["data"]["attributes"] for d in found
+        )
+        if attributes["iban"] == approved_iban
+    )
+    assert len(days) == 3
+    verdicts = client.get("/__sandbox/tenants/demo/contracts", params={"check": "bankconnect_decides_once"})
+    assert verdicts.json()["checks"][0]["outcome"] == "passed"
