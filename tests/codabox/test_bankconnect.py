@@ -154,6 +154,8 @@ def test_the_mandate_pdf_is_the_one_v2_serves(client, bank):
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     v2 = client.get(f"{BASE}/mandates/{mandate['id']}/pdf/", headers=ACCOUNTANT)
     assert pdf.content == v2.content and pdf.content.startswith(b"%PDF")
+    json_asked = client.get(account["links"]["bankMandate"].replace("http://testserver", ""), headers=bank)
+    assert json_asked.status_code == 406 and json_asked.json()["errors"][0]["code"] == "notAcceptable"
     missing = client.get(
         f"{BC}/bank-mandates/00000000-0000-4000-8000-000000000000",
         headers={**bank, "Accept": "application/pdf"},
