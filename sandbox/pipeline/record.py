@@ -47,6 +47,7 @@ async def exchange(
             fault=seen.fault,
             clock=clock,
             ignored_query=seen.ignored_query,
+            notes=seen.notes,
         ),
     )
 

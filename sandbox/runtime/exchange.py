@@ -21,6 +21,7 @@ class Exchange:
     clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
     ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
     journal_body: tuple[bytes, Any] | None = None  # a kept answer's body, and that body as journaled
+    notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
 
 
 class DroppedConnection(Response):

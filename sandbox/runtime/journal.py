@@ -145,10 +145,11 @@ def entry(
     clock: str | None = None,
     ignored_query: list[str] | None = None,
     journaled_response_body: Any = NOT_JOURNALED,
+    notes: dict | None = None,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
-    return {
+    kept = {
         "time": datetime.fromtimestamp(started, UTC).isoformat(),
         "api": api,
         "operationId": operation_id,
@@ -171,6 +172,9 @@ def entry(
             else journaled_response_body,
         },
     }
+    if notes:  # a handler's notes for the contract checks; most exchanges have none
+        kept["notes"] = notes
+    return kept
 
 
 class Journal:

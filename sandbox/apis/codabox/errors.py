@@ -25,10 +25,9 @@ MISSING_CREDENTIALS = _add(
     errors.MISSING_CREDENTIALS, 401, "No `X-Software-Company` key, or no Basic credentials"
 )
 INVALID_CREDENTIALS = _add(
-    errors.INVALID_CREDENTIALS,
-    401,
-    "An unknown software key, wrong Basic credentials, or the two of two tenants",
+    errors.INVALID_CREDENTIALS, 401, "Wrong Basic credentials, or a key and Basic of two tenants"
 )
+UNKNOWN_SOFTWARE_KEY = _add(errors.FORBIDDEN, 403, "An `X-Software-Company` key that CodaBox never issued")
 INVALID_REQUEST = _add(errors.INVALID_REQUEST, 400, "The request breaks the spec: `errors` names each field")
 UNKNOWN_PATH = _add(errors.UNKNOWN_PATH, 404, "No operation at this path")
 METHOD_NOT_ALLOWED = _add(errors.METHOD_NOT_ALLOWED, 405, "The path does not take this method")
