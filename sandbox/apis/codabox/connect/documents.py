@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sandbox.apis.codabox.connect import package
@@ -123,7 +123,7 @@ def received(
     return [r for r in days if start <= r.available_at < end]
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)  # a client's two years of statements are some hundred kB
 def _documents_of_days(
     world: CodaboxWorld, client: Client, mandates: tuple[Mandate, ...], model: str, first: date, last: date
 ) -> tuple[DocumentRef, ...]:
@@ -132,16 +132,11 @@ def _documents_of_days(
     return tuple(sorted(found, key=lambda r: (r.available_at, r.id)))
 
 
-def _instant_of(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def search_window(attributes: dict[str, Any], now: datetime) -> tuple[datetime, datetime]:
     """The window a search covers: `from` (default and at most two years back) to `to` (default and
-    at most now)."""
-    asked_from = _instant_of(attributes["from"]) if "from" in attributes else None
-    asked_to = _instant_of(attributes["to"]) if "to" in attributes else None
+    at most now). Both carry an offset: the spec's date-time format asks for one."""
+    asked_from = datetime.fromisoformat(attributes["from"]) if "from" in attributes else None
+    asked_to = datetime.fromisoformat(attributes["to"]) if "to" in attributes else None
     if asked_from and asked_to and asked_to < asked_from:
         raise refuse(VALIDATION_ERROR, "to must be equal to or later than from", "to")
     earliest = two_years_before(now)
