@@ -34,6 +34,8 @@ class Batches(Generic[Call]):
             batch, self._pending = self._pending, []
             try:
                 outcomes = await self._send([call for call, _ in batch])
+                if len(outcomes) != len(batch):  # else some callers would wait for ever
+                    raise RuntimeError(f"{len(batch)} calls sent, {len(outcomes)} outcomes back")
             except Exception as error:  # the batch itself failed: so did every call in it
                 outcomes = [(error, None)] * len(batch)
             for (_, done), (error, result) in zip(batch, outcomes, strict=True):

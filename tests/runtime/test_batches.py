@@ -102,3 +102,14 @@ def _clean_redis_namespace(request):
         with redis.Redis.from_url(request.getfixturevalue("redis_url")) as client:
             for key in client.scan_iter("batch-test:*"):
                 client.delete(key)
+
+
+def test_a_batch_that_answers_too_few_calls_fails_them_all_rather_than_leave_one_waiting() -> None:
+    async def send(calls: list[str]) -> list:
+        return [(None, "only one")]
+
+    async def main() -> list:
+        batches: Batches[str] = Batches(send)
+        return await asyncio.gather(batches.run("a"), batches.run("b"), return_exceptions=True)
+
+    assert [type(outcome) for outcome in asyncio.run(main())] == [RuntimeError, RuntimeError]
