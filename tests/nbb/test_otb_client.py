@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = yaml.safe_load((ROOT / "fixtures" / "nbb-cbso.yaml").read_text(encoding="utf-8"))
 MAGIC = [str(item["enterprise_number"]) for item in FIXTURE["magic_companies"]]
 FOLDERS = ("references", "jsons", "xbrls", "pdfs", "improved-references", "improved-jsons")
-SUMMER_DAY = date(2026, 6, 24)  # a busy weekday inside the archive window
-OLD_DAY = date(2023, 11, 8)  # in the extracts, no longer in the archive
-SATURDAY = date(2026, 6, 27)  # nothing published: 404, which the clients take as "no batch"
 HAS_FORMAT = {"application/x.jsonxbrl": lambda d: d.has_json, "application/x.xbrl": lambda d: d.has_xbrl}
 MAGIC_IMPROVEMENT_DAYS = [date(2023, 5, 10), date(2024, 3, 12), date(2024, 11, 18), date(2025, 2, 17)]
 
@@ -111,19 +108,32 @@ def today() -> date:
     return local_day(datetime.now(UTC))
 
 
+def summer_day(today: date) -> date:
+    """A busy weekday of last summer: inside the archive window, and long in it."""
+    day = date(today.year - 1, 6, 24)
+    return day + timedelta(days=max(0, 2 - day.weekday()))
+
+
+def saturday_after(day: date) -> date:
+    """Nothing is published on it: 404, which the clients take as "no batch"."""
+    return day + timedelta(days=5 - day.weekday())
+
+
 def plan_for(world: NbbWorld, today: date) -> dict:
+    busy_day = summer_day(today)
+    old_day = date(today.year - 4, 11, 8)  # in the extracts, no longer in the archive
     improvement_feed_day = next(
         day
         for day in (date(2025, 6, 2) + timedelta(days=i) for i in range(60))
         if any(imp.deposit.company.enterprise_number not in MAGIC for imp in world.improved_batch(day))
     )
-    busy = world.batch(SUMMER_DAY)
+    busy = world.batch(busy_day)
     companies = MAGIC + sorted({d.company.enterprise_number for d in busy})[:2]
     references = [world.deposits(number, today)[-1].reference for number in MAGIC[1:]]
     references.append(world.deposits(MAGIC[3], today)[0].reference)  # 1999: no XBRL, in francs
     references += [imp.deposit.reference for number in MAGIC for imp in world.improvements(number, today)]
     return {
-        "days": [day.isoformat() for day in (SUMMER_DAY, OLD_DAY, SATURDAY)],
+        "days": [day.isoformat() for day in (busy_day, old_day, saturday_after(busy_day))],
         "improved_days": [day.isoformat() for day in [*MAGIC_IMPROVEMENT_DAYS, improvement_feed_day]],
         "companies": companies,
         "references": references,
@@ -191,7 +201,8 @@ def test_otb_0_1_downloads_every_document_that_exists(sandbox_tenant, world, tod
         if kinds:
             improvements[reference] = kinds
     assert improvements, "the plan names improved deposits"
-    backfill = (SATURDAY, SATURDAY + timedelta(days=2))
+    saturday = saturday_after(summer_day(today))
+    backfill = (saturday, saturday + timedelta(days=2))
     plan |= {"documents": documents, "improvements": improvements}
     plan["backfill"] = [day.isoformat() for day in backfill]
     outcome = otb.run("0.1", sandbox_tenant, plan, tmp_path)
