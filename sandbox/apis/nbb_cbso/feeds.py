@@ -1,9 +1,9 @@
 """Daily feeds: on which day of a year each company of the filing population deposits its
 accounts (or has them improved by the bank).
 
-A year's feed numbers positions day after day from January 1st, and a keyed permutation of the
-filing population gives each company its position: the companies of a day are found without
-looking at any other day, and a company's day without looking at any other company.
+A year's feed numbers positions day after day from January 1st, and each company of the
+population has its position: the companies of a day are found without looking at any other day,
+and a company's day without looking at any other company.
 """
 
 from __future__ import annotations
@@ -25,23 +25,26 @@ class Feed:
 
     first_day: date
     cumulative: tuple[int, ...]  # positions published up to and including each day
-    permutation: Permutation
+    permutation: Permutation | None  # member -> position; None: a member's position is its number
 
-    def day_of(self, position: int) -> date | None:
+    def day_of(self, member: int) -> date | None:
+        position = self.permutation.forward(member) if self.permutation else member
         if position >= self.cumulative[-1]:
             return None
         return self.first_day + timedelta(days=bisect.bisect_right(self.cumulative, position))
 
-    def positions(self, day: date) -> range:
+    def members_on(self, day: date) -> list[int]:
         index = (day - self.first_day).days
-        return range(self.cumulative[index - 1] if index else 0, self.cumulative[index])
+        positions = range(self.cumulative[index - 1] if index else 0, self.cumulative[index])
+        return [self.permutation.inverse(p) for p in positions] if self.permutation else list(positions)
 
 
 def lay_out(rng: random.Random, shape: FeedShape, year: int, members: int) -> Feed:
     """A year's feed over `members` companies. Weekdays publish about `weekday_mean` items, weighted
-    by month; a shape without `weekday_mean` shares all `members` positions among the year's
-    weekdays in those proportions, so that every member has its day."""
-    permutation = Permutation.keyed(rng, members)
+    by month, drawn afresh each year. A shape without `weekday_mean` shares all `members` positions
+    among the year's weekdays in those proportions, in the same order every year: each member has
+    its day, in the same season year after year, as companies keep their habits."""
+    permutation = None if shape.weekday_mean is None else Permutation.keyed(rng, members)
     days = [date(year, 1, 1) + timedelta(days=i) for i in range(366 if calendar.isleap(year) else 365)]
     weights = shape.month_weights
     weekday_weights = [weights[day.month - 1] for day in days if day.weekday() < 5]

@@ -89,6 +89,7 @@ class _Profile:
     first_fiscal_year: int
     files: bool
     consolidates: bool
+    member: int | None  # its place in the filing population
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +247,22 @@ class NbbWorld:
         month = overrides.get("fiscal_year_end_month", shape.fiscal_year_end_months.pick(rng))
         first_fiscal_year = overrides.get("first_fiscal_year", rng.randint(*shape.first_fiscal_years))
         drawn_files = rng.random() >= shape.never_filer_share  # drawn always: the stream stays the same
-        files = overrides.get("files", True if magic else drawn_files and self._member(base) is not None)
+        member = None if magic else self._member(base)
+        files = overrides.get("files", True if magic else drawn_files and member is not None)
         consolidates = overrides.get(
             "consolidates", size == "large" and rng.random() < shape.consolidating_share
         )
         return _Profile(
-            language, size, legal_form, scheme, activity, month, first_fiscal_year, files, consolidates
+            language,
+            size,
+            legal_form,
+            scheme,
+            activity,
+            month,
+            first_fiscal_year,
+            files,
+            consolidates,
+            member,
         )
 
     def _build_core(self, base: int) -> Company:
@@ -392,7 +403,7 @@ class NbbWorld:
         end = month_end(fiscal_year, month)
         rng = self._rng(f"deposits:{base}:{year}")
         published = self._own_deposit_date(rng, end, year)
-        featured = None if magic else self._featured_day("deposits", base, year)
+        featured = self._featured_day("deposits", profile.member, year)
         if featured is not None and featured >= end + timedelta(days=shape.min_days_after_exercise_end):
             published = featured
         pdf_only = rng.random() < shape.pdf_only_share and year >= XBRL_FROM.year
@@ -498,17 +509,12 @@ class NbbWorld:
         feed_shape = self._shape.batch if kind == "deposits" else self._shape.improvement_feed
         return lay_out(self._rng(f"{kind}-feed:{year}"), feed_shape, year, self._shape.filers)
 
-    def _featured_day(self, kind: str, base: int, year: int) -> date | None:
-        member = self._member(base)
-        if member is None:
-            return None
-        feed = self._feed(kind, year)
-        return feed.day_of(feed.permutation.forward(member))
+    def _featured_day(self, kind: str, member: int | None, year: int) -> date | None:
+        return None if member is None else self._feed(kind, year).day_of(member)
 
     def _featured(self, kind: str, day: date) -> list[int]:
         """The companies a feed puts on `day`."""
-        feed = self._feed(kind, day.year)
-        return [self._filers.inverse(feed.permutation.inverse(position)) for position in feed.positions(day)]
+        return [self._filers.inverse(member) for member in self._feed(kind, day.year).members_on(day)]
 
     def _build_deposit_days(self, year: int) -> dict[date, tuple[int, ...]]:
         """The filers depositing on each day of `year`, from their filing plans alone."""
@@ -528,7 +534,7 @@ class NbbWorld:
         shape = self._shape
         found: list[Improvement] = []
         for year in range(shape.improvement_start.year, min(through_year, LAST_YEAR) + 1):
-            day = self._featured_day("improvements", base, year)
+            day = self._featured_day("improvements", self._profile(base).member, year)
             if day is None:
                 continue
             target = self._latest_annual_deposit(base, day - timedelta(days=shape.min_days_after_deposit))
