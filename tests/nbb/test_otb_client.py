@@ -109,9 +109,9 @@ def today() -> date:
 
 
 def summer_day(today: date) -> date:
-    """A busy weekday of last summer: inside the archive window, and long in it."""
+    """A Wednesday of last summer's busy season: inside the archive window, and long in it."""
     day = date(today.year - 1, 6, 24)
-    return day + timedelta(days=max(0, 2 - day.weekday()))
+    return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
 def saturday_after(day: date) -> date:
