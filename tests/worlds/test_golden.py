@@ -27,7 +27,7 @@ from tests.informat.helpers import BILLS, STUDENTS, bearer
 GOLDEN = {
     # changed once on purpose: a bounded filing population whose every deposit is in the daily
     # extract of its day (the other numbers are companies that never filed)
-    "nbb-references": "c861b4137f11d0b60a36ad66948360758780734698b2f7bb6889def7491c8b8e",
+    "nbb-references": "8e0c09810c4c81e5f5d0264c376f46ab4a58b81a0c76be4dd652c26709c09bef",
     "nbb-companies": "202a74e152568deb54d1a5121421c59561665f16551b6487853976aeb1758567",
     "nbb-deposit": "22dd315dc646c7937e8389d6e306753d47174d3bec0992d1839582fbc62cd45c",
     "nbb-wire": "d61bababafd77f6094769946eef7d060f99d37cc804d0405714dfcfc41eeebc5",
