@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sandbox.apis.informat.common import institute, school_year, today, world
+from sandbox.apis.informat.common import institute, school_year, sex_letter, today, world
 from sandbox.apis.informat.errors import (
     DOCUMENT_NOT_FOUND,
     EMPLOYEE_NOT_FOUND,
@@ -14,7 +14,7 @@ from sandbox.apis.informat.errors import (
     STRUCTURE_FORM,
     STRUCTURE_NOT_SUPPORTED,
     informat_error,
-    render_error,
+    render_staff_error,
 )
 from sandbox.apis.informat.staff_roster import (
     STAFF_GROUPS,
@@ -32,7 +32,7 @@ from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ApiPackage
 from sandbox.worlds.calendar import school_year_label
 
-package = ApiPackage(render_error=render_error, create_world=InformatWorld)
+package = ApiPackage(render_error=render_staff_error, create_world=InformatWorld)
 
 STRUCTURES = ("311", "312")  # the only main structures the staff API takes into account
 INVALID_COMBINATION = "Ongeldige combinatie van instellingsnummer, schooljaar en structuur."
@@ -173,10 +173,6 @@ def employee_view(r: StaffRoster, e: Employee, day: date) -> dict:
         ],
         "personeelsgroepen": [{"id": str(STAFF_GROUPS.index(g) + 1), "naam": g} for g in e.staff_groups],
     }
-
-
-def sex_letter(sex: int) -> str:
-    return "M" if sex == 1 else "V"
 
 
 def assignment_view(a: Assignment) -> dict:
