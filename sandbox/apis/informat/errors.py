@@ -183,6 +183,7 @@ ATTACHMENT_FILE_REQUIRED = _add("BR017A", 400, "An attachment without `file` (ba
 ATTACHMENT_TOO_LARGE = _add("BR017B", 400, "The attachment is larger than 10 MB", "staff")
 INTERRUPTION_NOT_FOUND = _add("BR018", 400, "No interruption with this id at the institute", "staff")
 ATTACHMENT_NOT_LINKED = _add("BR019", 400, "The attachment is not linked to this interruption", "staff")
+INTERRUPTION_OF_OTHER_SCHOOL = _add("MNA001", 405, "The interruption id belongs to another school", "staff")
 INTERRUPTION_OF_OTHER_EMPLOYEE = _add(
     "MNA002", 405, "The interruption id belongs to another employee", "staff"
 )
@@ -199,7 +200,7 @@ SIGNED_FILE_REQUIRED = _add(
 )
 SIGNED_FILE_NOT_PDF = _add("BR_DOC_012", 400, "`bestand` is not a PDF", "staff")
 SIGNED_AT = _add(
-    "BR_DOC_013", 400, "`tijdstip` is not an instant (`2026-11-17T10:15:00Z`) or lies in the future", "staff"
+    "BR_DOC_013", 400, "`tijdstip` is not an instant with its offset (`2026-11-17T10:15:00Z`)", "staff"
 )
 RL_TYPE = _add("BR_DOC_007", 400, "`rlType` is not RL1, RL2 or RL4", "staff")
 EMPLOYEE_NOT_FOUND = _add("DNF020", 404, "No employee with this `personId` at the institute", "staff")
