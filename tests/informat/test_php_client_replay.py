@@ -9,8 +9,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from stdnum.be import nn
 from starlette.testclient import TestClient
+from stdnum.be import nn
 
 from sandbox.testing import SandboxClient
 from tests.conftest import make_client
