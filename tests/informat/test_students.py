@@ -318,3 +318,116 @@ def test_query_names_are_read_whatever_their_case_as_aspnet_does(client, auth):
     assert unknown.status_code == 200 and unknown.json() == default.json()
     journal = client.get("/__sandbox/journal", params={"tenant": "demo", "api": "informat-students"})
     assert journal.json()["entries"][-2]["ignoredQuery"] == ["schooljaar"]
+
+
+# -- the body of the public PHP client ---------------------------------------------------------------
+def client_enrolment(**changes) -> dict:
+    """`enrolment()` as the public client sends it: every optional it knows, unset ones as null."""
+    nulls = dict.fromkeys(
+        (
+            "additionalNames", "placeOfBirthCode", "placeOfBirth", "eIdNo", "eIdPhoto", "mobilePhone",
+            "nameOfDoctor", "phoneOfDoctor", "firstLanguage", "religion", "priorityGroup",
+            "reasonForRefusal", "admgrpDetail", "remark",
+        )
+    )  # fmt: skip
+    flags = {"isHomeless": False, "migrating": False, "isIndicatorPupil": False}
+    return enrolment(
+        **{
+            **nulls,
+            **flags,
+            "preRegistrationDate": "2026-11-16T18:45",
+            "assignedViaRegistrationSystem": False,
+            **changes,
+        }
+    )
+
+
+def test_the_clients_body_with_nulls_a_time_and_an_integer_religion_is_saved(client, auth):
+    body = client_enrolment(religion=187, Relationships=[{"type": 13, "lastName": "Janssens", "firstName": "Tom",
+                                                         "Address": None, "phone": None, "mobilePhone": None,
+                                                         "email": None, "insz": None}])  # fmt: skip
+    saved = client.post(f"{STUDENTS}/1/preregistrations/save", json=body, headers=auth)
+    assert saved.status_code == 200, saved.text
+    action(
+        client,
+        "informat-students",
+        "decide-preregistration",
+        {"institute": "012345", "preRegistrationId": "web-2027-0001", "status": "geaccepteerd"},
+    )
+    registrations = client.get(
+        f"{STUDENTS}/1/registrations", params={"schoolYear": "2027-28"}, headers=auth
+    ).json()["registrations"]
+    (pushed,) = [r for r in registrations if r["preRegistrationId"] == "web-2027-0001"]
+    assert pushed["levensbeschouwingCode"] == "0187"
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        ({"lastName": None}, ["BR001B"]),
+        ({"countryOfBirthCode": None}, ["BR005B"]),
+        ({"preRegistrationDate": None}, ["BR040A"]),
+        ({"preRegistrationDate": "16/11/2026"}, ["BR040A"]),
+        ({"religion": 141}, ["BR017"]),
+        ({"religion": "0140"}, ["BR017", "BR017"]),  # neither an integer nor a code
+        ({"priorityGroup": 7}, ["BR018"]),
+        ({"email": "geen-adres"}, ["BR013"]),
+        ({"nameOfDoctor": "x" * 101}, ["BR014"]),
+        ({"Relationships": [{"type": 3, "lastName": "A", "firstName": "B"}]}, ["BR021"]),
+        ({"Relationships": [{"type": 14, "lastName": "A", "firstName": "B" * 31}]}, ["BR023B"]),
+        (
+            {"Relationships": [{"type": 14, "lastName": "A", "firstName": "B", "insz": "85071500225"}]},
+            ["BR043A"],
+        ),
+        (
+            {
+                "Relationships": [
+                    {"type": 14, "lastName": "A", "firstName": "B", "Address": {"streetName": "K"}}
+                ]
+            },
+            ["BR028A", "BR029A", "BR025A", "BR027A"],
+        ),
+    ],
+)
+def test_what_is_really_wrong_in_the_clients_body_is_refused(client, auth, changes, codes):
+    answer = client.post(
+        f"{STUDENTS}/1/preregistrations/save", json=client_enrolment(**changes), headers=auth
+    )
+    assert answer.status_code == 400
+    assert error_codes(answer) == codes
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "message"),
+    [
+        ("lastName", "BR001A", "De achternaam is verplicht."),
+        ("countryOfBirthCode", "BR005A", "Code geboorteland is verplicht."),
+        ("nationalityCode", "BR008A", "Code nationaliteit is verplicht."),
+        ("schoolyear", "BR034A", "Schooljaar is verplicht."),
+        ("institute", "BR035A", "Instellingsnummer is verplicht."),
+        ("admgrpId", "BR038A", "Administratieve groep is verplicht."),
+        ("preRegistrationDate", "BR040A", "Datum voorinschrijving is verplicht"),
+    ],
+)
+def test_a_missing_required_field_is_refused_with_its_code(client, auth, field, code, message):
+    body = client_enrolment()
+    del body[field]
+    answer = client.post(f"{STUDENTS}/1/preregistrations/save", json=body, headers=auth)
+    assert answer.status_code == 400
+    assert error_codes(answer) == [code]
+    assert answer.json()["errors"][0]["message"].startswith(message)
+
+
+def test_a_preregistration_for_an_unknown_institute_is_refused(client):
+    created = client.post(
+        "/__sandbox/tenants/demo/clients",
+        json={"scopes": ["api_informat_sas_leerlingen.voorinschrijvingen.999999"]},
+    ).json()
+    unknown = {
+        **bearer(client, client_id=created["clientId"], secret=created["clientSecret"]),
+        "InstituteNo": "999999",
+    }
+    answer = client.post(
+        f"{STUDENTS}/1/preregistrations/save", json=client_enrolment(institute="999999"), headers=unknown
+    )
+    assert (answer.status_code, error_codes(answer)) == (404, ["DNF010"])
