@@ -343,9 +343,10 @@ def client_enrolment(**changes) -> dict:
 
 
 def test_the_clients_body_with_nulls_a_time_and_an_integer_religion_is_saved(client, auth):
-    body = client_enrolment(religion=187, Relationships=[{"type": 13, "lastName": "Janssens", "firstName": "Tom",
-                                                         "Address": None, "phone": None, "mobilePhone": None,
-                                                         "email": None, "insz": None}])  # fmt: skip
+    father = dict.fromkeys(("Address", "phone", "mobilePhone", "email", "insz"))
+    body = client_enrolment(
+        religion=187, Relationships=[{"type": 13, "lastName": "Janssens", "firstName": "Tom", **father}]
+    )
     saved = client.post(f"{STUDENTS}/1/preregistrations/save", json=body, headers=auth)
     assert saved.status_code == 200, saved.text
     action(
