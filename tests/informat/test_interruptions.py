@@ -270,3 +270,8 @@ def test_an_interruption_id_of_another_school_is_refused(client, person):
     answer = put(client, elsewhere, theirs, "do-1", interruption(instelnr="034567"))
     assert (answer.status_code, error_code(answer)) == (405, "MNA001")
     assert str(uuid.UUID(theirs)) == theirs
+
+
+def test_an_unsupported_document_type_is_refused_with_the_clients_code(client, auth):
+    answer = client.get(f"{BASE}/employees/documents", headers=auth, params={"rlType": ["RL1", "RL3"]})
+    assert (answer.status_code, error_code(answer)) == (400, "BR_DOC_007")
