@@ -320,7 +320,7 @@ def pushed_relation(student_id: str, nth: int, rel: dict) -> dict:
         "voornaam": rel["firstName"],
         "insz": rel.get("insz"),
         "geboortedatum": nn.get_birth_date(rel["insz"]).isoformat() if rel.get("insz") else None,
-        "geslacht": sex or "M",
+        "geslacht": sex or "M",  # a guardian without a national number: the field may not be null
         "nationaliteitCode": None,
         "beroep": None,
         "burgerlijkeStand": None,
