@@ -111,24 +111,27 @@ class ErrorCode:
 
 
 class ErrorCatalogue:
-    """The codes of one API family, in the order they are added; a code is added once. Each
-    API lists its catalogue in `apis/<api>/errors.py` as `CATALOGUE`."""
+    """The codes of one API family, in the order they are added; a code is added once per part of
+    the family (`where`), since the APIs of one family may number their codes apart, as Informat's
+    student and staff APIs do. Each API lists its catalogue in `apis/<api>/errors.py` as `CATALOGUE`."""
 
     def __init__(self, family: str, title: str, note: str = ""):
         self.family, self.title, self.note = family, title, note
-        self._codes: dict[str, ErrorCode] = {}
+        self._codes: dict[tuple[str, str], ErrorCode] = {}
 
     def add(self, code: str, status: int, meaning: str, where: str = "") -> ErrorCode:
-        if code in self._codes:
-            raise ValueError(f"{self.family}: code {code} is already {self._codes[code].meaning!r}")
-        entry = self._codes[code] = ErrorCode(code, status, meaning, where)
+        clashes = [e for e in self._codes.values() if e.code == code and "" in (e.where, where)]
+        if (code, where) in self._codes or clashes:
+            earlier = self._codes.get((code, where)) or clashes[0]
+            raise ValueError(f"{self.family}: code {code} is already {earlier.meaning!r}")
+        entry = self._codes[code, where] = ErrorCode(code, status, meaning, where)
         return entry
 
     def __iter__(self) -> Iterator[ErrorCode]:
         return iter(self._codes.values())
 
     def __contains__(self, code: str) -> bool:
-        return code in self._codes
+        return any(e.code == code for e in self._codes.values())
 
     def markdown(self) -> str:
         lines = [f"### {self.title}", ""]

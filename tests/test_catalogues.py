@@ -1,5 +1,6 @@
-"""Error catalogues: a code means one thing in its family, handlers refuse by name, and the
-README's table is the catalogues' own."""
+"""Error catalogues: a code means one thing in its family (or in its part of the family, where the
+real APIs of a family number their codes apart), handlers refuse by name, and the README's table is
+the catalogues' own."""
 
 import re
 
@@ -39,8 +40,10 @@ def test_every_api_package_with_codes_has_a_catalogue():
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_codes_are_unique_in_their_family(family):
-    codes = [entry.code for entry in FAMILIES[family]]
+    codes = [(entry.code, entry.where) for entry in FAMILIES[family]]
     assert codes and len(codes) == len(set(codes))
+    family_wide = {entry.code for entry in FAMILIES[family] if not entry.where}
+    assert all(code not in family_wide for code, where in codes if where)
     assert all(
         entry.meaning and (entry.status == 302 or 400 <= entry.status < 600) for entry in FAMILIES[family]
     )
@@ -51,6 +54,19 @@ def test_a_catalogue_refuses_a_code_twice():
     catalogue.add("X001", 404, "no such thing")
     with pytest.raises(ValueError, match="X001 is already 'no such thing'"):
         catalogue.add("X001", 404, "no such other thing")
+    with pytest.raises(ValueError, match="X001 is already 'no such thing'"):
+        catalogue.add("X001", 400, "a thing of one part", "part")
+
+
+def test_two_parts_of_a_family_may_number_their_codes_apart():
+    """As Informat's student and staff APIs do: `BR013` is a bad e-mail address in one, a bad
+    combination of institute and structure in the other (the public client's two `ErrorCode`s)."""
+    catalogue = ErrorCatalogue("test", "Test")
+    students = catalogue.add("X013", 400, "bad e-mail address", "students")
+    staff = catalogue.add("X013", 400, "bad combination", "staff")
+    assert list(catalogue) == [students, staff] and "X013" in catalogue
+    with pytest.raises(ValueError, match="X013 is already 'bad e-mail address'"):
+        catalogue.add("X013", 400, "for everyone")
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -65,7 +81,8 @@ def test_handlers_refuse_by_name_not_by_a_bare_code(family):
 
 
 def test_informat_codes_follow_its_families():
-    pattern = re.compile(r"(BR|DNF|MNA|AUT)[0-9]{3}[A-Z]?|RL001|ERR500")
+    # `BR_DOC_007` is named by the public PHP client (GetDocumentsCall) for a bad `rlType`
+    pattern = re.compile(r"(BR|DNF|MNA|AUT)[0-9]{3}[A-Z]?|BR_DOC_[0-9]{3}|RL001|ERR500")
     family_status = {"DNF": {404, 410}, "MNA": {405}, "AUT": {401, 403}}
     for entry in FAMILIES["informat"]:
         assert pattern.fullmatch(entry.code), entry

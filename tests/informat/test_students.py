@@ -29,7 +29,7 @@ def test_students_of_an_institute_are_registered_belgian_children(client, auth):
     for student in students[:60]:
         assert nn.is_valid(student["rijksregisternr"])
         assert nn.get_birth_date(student["rijksregisternr"]).isoformat() == student["geboortedatum"]
-        assert nn.get_gender(student["rijksregisternr"]) == ("M" if student["geslacht"] == 1 else "F")
+        assert nn.get_gender(student["rijksregisternr"]) == ("M" if student["geslacht"] == "M" else "F")
         assert 11 <= 2026 - int(student["geboortedatum"][:4]) <= 19  # secondary school ages
         assert student["inschrijvingsId"] is not None
         assert 1 <= len(student["relaties"]) <= 2
@@ -47,7 +47,7 @@ def test_registrations_carry_their_class_and_administrative_group(client, auth):
         assert registration["nrAdmgrp"] == f"311{leerjaar:03d}"
         assert registration["graad"] == str((leerjaar + 1) // 2)
         assert registration["begindatum"] == "2026-09-01"
-        (klas,) = registration["inschrklassen"]
+        (klas,) = registration["inschrKlassen"]
         assert klas["klasCode"][0] == str(leerjaar) and klas["klasCode"][1] in "ABC"
 
 
@@ -110,8 +110,8 @@ def test_changed_since_keeps_only_students_changed_since_then(client, auth):
 def test_one_student_and_its_photo(client, auth):
     student = client.get(f"{STUDENTS}/1/students", headers=auth).json()["students"][7]
     one = client.get(f"{STUDENTS}/1/students/{student['persoonId']}", headers=auth)
-    assert one.json() == student
-    photo = client.get(f"{STUDENTS}/1/students/{student['persoonId']}/photo", headers=auth).json()
+    assert one.json() == {"student": student}
+    photo = client.get(f"{STUDENTS}/1/students/{student['persoonId']}/photo", headers=auth).json()["photo"]
     assert photo["persoonId"] == student["persoonId"]
     assert base64.b64decode(photo["foto"]).startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -162,7 +162,7 @@ def enrolment(**changes) -> dict:
         "preRegistrationDate": "2026-11-17",
         "startDate": "2027-09-01",
         "registrationStatus": 0,
-        "Relationships": [{"relationType": "Moeder", "lastName": "Peeters", "firstName": "Sara"}],
+        "Relationships": [{"type": 14, "lastName": "Peeters", "firstName": "Sara"}],
     }
     body.update(changes)
     return body
@@ -207,7 +207,7 @@ def test_a_pushed_enrolment_is_open_until_the_school_accepts_it(client, auth):
     )
     assert student["relaties"][0]["naam"] == "Peeters"
     one = client.get(f"{STUDENTS}/1/students/{pushed['persoonId']}", headers=auth)
-    assert one.json() == student
+    assert one.json() == {"student": student}
 
     changed = client.post(
         f"{STUDENTS}/1/preregistrations/save", json=enrolment(firstName="Mia"), headers=auth
@@ -255,19 +255,19 @@ def test_an_open_enrolment_can_be_changed_and_withdrawn(client, auth):
     ("changes", "codes", "field"),
     [
         ({"lastName": ""}, ["BR001A"], "lastName"),
-        ({"insz": "15031412416"}, ["BR000A"], "insz"),  # check digits do not add up
-        ({"insz": "15031512482"}, ["BR043A"], "rijksregisternummer"),  # another birth date
-        ({"sex": 1}, ["BR043B"], "geslacht"),
+        ({"insz": "15031412416"}, ["BR010A"], "insz"),  # check digits do not add up
+        ({"insz": "15031512482"}, ["BR010A"], "rijksregisternummer"),  # another birth date
+        ({"sex": 1}, ["BR010A"], "geslacht"),
         ({"startDate": "2028-09-01"}, ["BR041B"], "buiten het schooljaar"),
-        ({"preRegistrationDate": "2027-09-02"}, ["BR040A"], "voor de startdatum"),
+        ({"preRegistrationDate": "2027-09-02"}, ["BR040B"], "voor de startdatum"),
         ({"institute": "023456"}, ["BR035C"], "InstituteNo"),
-        ({"admgrpId": "311009"}, ["BR042A"], "311001"),
-        ({"structure": "211"}, ["BR038A"], "211"),
-        ({"schoolyear": "2024-25"}, ["BR036B", "BR041B"], "2026-27"),
-        ({"countryOfBirthCode": "BE"}, ["BR000A"], "countryOfBirthCode"),
+        ({"admgrpId": "311009"}, ["BR038C"], "311001"),
+        ({"structure": "211"}, ["BR036D"], "211"),
+        ({"schoolyear": "2024-25"}, ["BR034C", "BR041B"], "2026-27"),
+        ({"countryOfBirthCode": "BE"}, ["BR005B"], "countryOfBirthCode"),
         (
-            {"Relationships": [{"relationType": "Moeder", "lastName": "A", "firstName": "B"}] * 3},
-            ["BR000A"],
+            {"Relationships": [{"type": 14, "lastName": "A", "firstName": "B"}] * 3},
+            ["BR020A"],
             "",
         ),
     ],
@@ -318,3 +318,117 @@ def test_query_names_are_read_whatever_their_case_as_aspnet_does(client, auth):
     assert unknown.status_code == 200 and unknown.json() == default.json()
     journal = client.get("/__sandbox/journal", params={"tenant": "demo", "api": "informat-students"})
     assert journal.json()["entries"][-2]["ignoredQuery"] == ["schooljaar"]
+
+
+# -- the body of the public PHP client ---------------------------------------------------------------
+def client_enrolment(**changes) -> dict:
+    """`enrolment()` as the public client sends it: every optional it knows, unset ones as null."""
+    nulls = dict.fromkeys(
+        (
+            "additionalNames", "placeOfBirthCode", "placeOfBirth", "eIdNo", "eIdPhoto", "mobilePhone",
+            "nameOfDoctor", "phoneOfDoctor", "firstLanguage", "religion", "priorityGroup",
+            "reasonForRefusal", "admgrpDetail", "remark",
+        )
+    )  # fmt: skip
+    flags = {"isHomeless": False, "migrating": False, "isIndicatorPupil": False}
+    return enrolment(
+        **{
+            **nulls,
+            **flags,
+            "preRegistrationDate": "2026-11-16T18:45",
+            "assignedViaRegistrationSystem": False,
+            **changes,
+        }
+    )
+
+
+def test_the_clients_body_with_nulls_a_time_and_an_integer_religion_is_saved(client, auth):
+    father = dict.fromkeys(("Address", "phone", "mobilePhone", "email", "insz"))
+    body = client_enrolment(
+        religion=187, Relationships=[{"type": 13, "lastName": "Janssens", "firstName": "Tom", **father}]
+    )
+    saved = client.post(f"{STUDENTS}/1/preregistrations/save", json=body, headers=auth)
+    assert saved.status_code == 200, saved.text
+    action(
+        client,
+        "informat-students",
+        "decide-preregistration",
+        {"institute": "012345", "preRegistrationId": "web-2027-0001", "status": "geaccepteerd"},
+    )
+    registrations = client.get(
+        f"{STUDENTS}/1/registrations", params={"schoolYear": "2027-28"}, headers=auth
+    ).json()["registrations"]
+    (pushed,) = [r for r in registrations if r["preRegistrationId"] == "web-2027-0001"]
+    assert pushed["levensbeschouwingCode"] == "0187"
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        ({"lastName": None}, ["BR001B"]),
+        ({"countryOfBirthCode": None}, ["BR005B"]),
+        ({"preRegistrationDate": None}, ["BR040A"]),
+        ({"preRegistrationDate": "16/11/2026"}, ["BR040A"]),
+        ({"religion": 141}, ["BR017"]),
+        ({"religion": "0140"}, ["BR017", "BR017"]),  # neither an integer nor a code
+        ({"priorityGroup": 7}, ["BR018"]),
+        ({"email": "geen-adres"}, ["BR013"]),
+        ({"nameOfDoctor": "x" * 101}, ["BR014"]),
+        ({"Relationships": [{"type": 3, "lastName": "A", "firstName": "B"}]}, ["BR021"]),
+        ({"Relationships": [{"type": 14, "lastName": "A", "firstName": "B" * 31}]}, ["BR023B"]),
+        (
+            {"Relationships": [{"type": 14, "lastName": "A", "firstName": "B", "insz": "85071500225"}]},
+            ["BR043A"],
+        ),
+        (
+            {
+                "Relationships": [
+                    {"type": 14, "lastName": "A", "firstName": "B", "Address": {"streetName": "K"}}
+                ]
+            },
+            ["BR028A", "BR029A", "BR025A", "BR027A"],
+        ),
+    ],
+)
+def test_what_is_really_wrong_in_the_clients_body_is_refused(client, auth, changes, codes):
+    answer = client.post(
+        f"{STUDENTS}/1/preregistrations/save", json=client_enrolment(**changes), headers=auth
+    )
+    assert answer.status_code == 400
+    assert error_codes(answer) == codes
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "message"),
+    [
+        ("lastName", "BR001A", "De achternaam is verplicht."),
+        ("countryOfBirthCode", "BR005A", "Code geboorteland is verplicht."),
+        ("nationalityCode", "BR008A", "Code nationaliteit is verplicht."),
+        ("schoolyear", "BR034A", "Schooljaar is verplicht."),
+        ("institute", "BR035A", "Instellingsnummer is verplicht."),
+        ("admgrpId", "BR038A", "Administratieve groep is verplicht."),
+        ("preRegistrationDate", "BR040A", "Datum voorinschrijving is verplicht"),
+    ],
+)
+def test_a_missing_required_field_is_refused_with_its_code(client, auth, field, code, message):
+    body = client_enrolment()
+    del body[field]
+    answer = client.post(f"{STUDENTS}/1/preregistrations/save", json=body, headers=auth)
+    assert answer.status_code == 400
+    assert error_codes(answer) == [code]
+    assert answer.json()["errors"][0]["message"].startswith(message)
+
+
+def test_a_preregistration_for_an_unknown_institute_is_refused(client):
+    created = client.post(
+        "/__sandbox/tenants/demo/clients",
+        json={"scopes": ["api_informat_sas_leerlingen.voorinschrijvingen.999999"]},
+    ).json()
+    unknown = {
+        **bearer(client, client_id=created["clientId"], secret=created["clientSecret"]),
+        "InstituteNo": "999999",
+    }
+    answer = client.post(
+        f"{STUDENTS}/1/preregistrations/save", json=client_enrolment(institute="999999"), headers=unknown
+    )
+    assert (answer.status_code, error_codes(answer)) == (404, ["DNF010"])

@@ -34,6 +34,11 @@ def institute(ctx: RequestContext) -> Institute:
     return found
 
 
+def sex_letter(sex: int) -> str:
+    """The world's 1 (male) or 2 (female) as the APIs answer it: `M` or `V` (vrouw)."""
+    return "M" if sex == 1 else "V"
+
+
 def parse_school_year(text: str, field: str = "schoolYear") -> int:
     """`2025` or `2025-26` -> 2025; `2025-27` is refused (BR036A)."""
     start = int(text[:4])

@@ -4,17 +4,38 @@ Who works where and when is decided in `staff_roster.py`."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import date, datetime
 
-from sandbox.apis.informat.common import institute, school_year, today, world
+from sandbox.apis.informat.common import institute, parse_school_year, school_year, sex_letter, today, world
 from sandbox.apis.informat.errors import (
+    ATTACHMENT_EXTENSION,
+    ATTACHMENT_NOT_LINKED,
+    ATTACHMENT_OF_OTHER_EMPLOYEE,
+    ATTACHMENT_TOO_LARGE,
+    CHANGED_INTERRUPTION_OVERLAPS,
     DOCUMENT_NOT_FOUND,
     EMPLOYEE_NOT_FOUND,
     EMPLOYEE_PHOTO_NOT_FOUND,
+    INTERRUPTION_CODE,
+    INTERRUPTION_EMPLOYEE,
+    INTERRUPTION_END_BEFORE_BEGIN,
+    INTERRUPTION_INSTITUTE,
+    INTERRUPTION_NOT_FOUND,
+    INTERRUPTION_OF_OTHER_EMPLOYEE,
+    INTERRUPTION_OF_OTHER_SCHOOL,
+    INTERRUPTION_OVERLAPS,
+    INVALID_FIELD,
+    SIGNED_AT,
+    SIGNED_FILE_NOT_PDF,
+    SIGNED_FILE_REQUIRED,
     STRUCTURE_FORM,
     STRUCTURE_NOT_SUPPORTED,
     informat_error,
-    render_error,
+    render_staff_error,
+    violation,
 )
 from sandbox.apis.informat.staff_roster import (
     STAFF_GROUPS,
@@ -28,11 +49,12 @@ from sandbox.apis.informat.staff_roster import (
 )
 from sandbox.apis.informat.world import InformatWorld, Institute, photo_base64
 from sandbox.documents import pdf
-from sandbox.runtime.context import Reply, RequestContext
+from sandbox.errors import ApiError, Violation
+from sandbox.runtime.context import Reply, RequestContext, Upload
 from sandbox.runtime.package import ApiPackage
-from sandbox.worlds.calendar import school_year_label
+from sandbox.worlds.calendar import school_year_bounds, school_year_label
 
-package = ApiPackage(render_error=render_error, create_world=InformatWorld)
+package = ApiPackage(render_error=render_staff_error, create_world=InformatWorld)
 
 STRUCTURES = ("311", "312")  # the only main structures the staff API takes into account
 INVALID_COMBINATION = "Ongeldige combinatie van instellingsnummer, schooljaar en structuur."
@@ -175,10 +197,6 @@ def employee_view(r: StaffRoster, e: Employee, day: date) -> dict:
     }
 
 
-def sex_letter(sex: int) -> str:
-    return "M" if sex == 1 else "V"
-
-
 def assignment_view(a: Assignment) -> dict:
     e = a.employee
     return {
@@ -237,13 +255,15 @@ def edison_status_changed(d: StaffDocument, now: datetime) -> datetime | None:
     return d.sent if d.sent and d.sent <= now else None
 
 
-def document_view(d: StaffDocument, now: datetime) -> dict:
+def document_view(d: StaffDocument, now: datetime, submitted: dict | None) -> dict:
+    """`submitted` is the outcome a client sent of its own signing procedure, which outranks the
+    world's."""
     sent = d.sent is not None and d.sent <= now
     view = {
         "documentId": d.document_id,
         "personId": d.employee.person_id,
         "rlType": d.rl_type,
-        "tekenStatus": d.signing_status(now),
+        "tekenStatus": submitted["tekenStatus"] if submitted else d.signing_status(now),
         "zendingnr": d.message_id if sent else None,
         "referentie": d.reference if sent else None,
         "aangemaaktOp": instant(d.made),
@@ -329,6 +349,8 @@ def list_diplomas(ctx: RequestContext) -> list[dict]:
 
 @package.handler("listEmployeeDiplomas")
 def list_employee_diplomas(ctx: RequestContext) -> list[dict]:
+    checked_structure(ctx, institute(ctx))
+    school_year(ctx)  # a diploma belongs to the person whatever the year; still it must be a school year
     e = known_employee(ctx)
     return [diploma_view(e, d) for d in staff(ctx).diplomas(e)]
 
@@ -358,8 +380,9 @@ def list_own_fields(ctx: RequestContext) -> list[dict]:
 
 
 @package.handler("listDocuments")
-def list_documents(ctx: RequestContext) -> list[dict]:
-    _, year, employees = year_employees(ctx)
+async def list_documents(ctx: RequestContext) -> list[dict]:
+    inst, year, employees = year_employees(ctx)
+    submitted = {o["documentId"]: o for o in await ctx.state.list("signed-document", inst.number)}
     r, now = staff(ctx), ctx.now()
     types = set(ctx.params.get("rlType") or ("RL1", "RL2", "RL4"))
     since_text = ctx.params.get("referencedate")
@@ -372,7 +395,7 @@ def list_documents(ctx: RequestContext) -> list[dict]:
             changed = edison_status_changed(d, now)
             if since is not None and (changed is None or changed.date() < since):
                 continue
-            found.append(document_view(d, now))
+            found.append(document_view(d, now, submitted.get(d.document_id)))
     return found
 
 
@@ -388,3 +411,265 @@ def get_document_pdf(ctx: RequestContext) -> Reply:
             field="documentId",
         )
     return Reply(document_pdf(r, d, now), media_type="application/pdf")
+
+
+# -- interruptions (dienstonderbrekingen): the tenant's state ------------------------------------
+# The employee's own declarations (a sick note, say) that a client adds through the API; the world
+# holds none of its own, so every interruption listed is one the tenant's clients added.
+INTERRUPTION_CODES = {"1": "Ziekte"}  # the codes of the public client's `InterruptionCode`
+ATTACHMENT_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx")
+ATTACHMENT_LIMIT = 10 * 2**20  # bytes, as the API states (BR017B)
+
+
+def interruption_view(record: dict) -> dict:
+    return {
+        "doId": record["doId"],
+        "personId": record["personId"],
+        "hfd": record["hfd"],
+        "begindatum": record["begindatum"],
+        "einddatum": record["einddatum"],
+        "code": record["code"],
+        "omschrijving": INTERRUPTION_CODES[record["code"]],
+        "soort": "Dienstonderbreking",
+        "verstuurdAgODi": False,  # only the secretariat sends them to AgODi, never the API
+    }
+
+
+def within_year(record: dict, year: int) -> bool:
+    """Informat's filter: the interruption ends on or after the first day of the school year and
+    begins on or before its last."""
+    first, last = school_year_bounds(year)
+    return record["einddatum"] >= first.isoformat() and record["begindatum"] <= last.isoformat()
+
+
+async def interruptions_of(ctx: RequestContext, inst: Institute, person_id: str | None = None) -> list[dict]:
+    year = school_year(ctx)
+    structure = ctx.params.get("structure")
+    return [
+        interruption_view(r)
+        for r in await ctx.state.list("interruption")
+        if r["instelnr"] == inst.number
+        and (person_id is None or r["personId"] == person_id)
+        and (structure is None or r["hfd"] == structure)
+        and within_year(r, year)
+    ]
+
+
+async def stored_interruption(ctx: RequestContext, inst: Institute) -> dict:
+    interruption_id = ctx.params["interruptionId"]
+    record = await ctx.state.get("interruption", interruption_id)
+    if record is None or record["instelnr"] != inst.number:
+        raise informat_error(
+            INTERRUPTION_NOT_FOUND,
+            f"Geen dienstonderbreking gevonden voor ID {interruption_id}.",
+            field="interruptionId",
+        )
+    return record
+
+
+def checked_interruption(ctx: RequestContext, inst: Institute, body: dict) -> None:
+    """The rules on an interruption's fields that its schema cannot say; every broken one is told."""
+    found: list[Violation] = []
+    if body["instelnr"] != inst.number:
+        message = f"Het instellingsnummer {body['instelnr']} verschilt van de header InstituteNo."
+        found.append(violation("instelnr", INTERRUPTION_INSTITUTE, message))
+    if body["hfd"] != inst.structure:
+        message = f"{INVALID_COMBINATION} Instelling {inst.number} heeft geen structuur {body['hfd']}."
+        found.append(violation("hfd", STRUCTURE_NOT_SUPPORTED, message))
+    if body["code"] not in INTERRUPTION_CODES:
+        message = f"Ongeldige code {body['code']}: enkel {', '.join(INTERRUPTION_CODES)}."
+        found.append(violation("code", INTERRUPTION_CODE, message))
+    if body["einddatum"] < body["begindatum"]:
+        found.append(
+            violation(
+                "einddatum", INTERRUPTION_END_BEFORE_BEGIN, "Einddatum kan niet voor de begindatum vallen."
+            )
+        )
+    parse_school_year(body["schooljaar"], "schooljaar")
+    if found:
+        raise ApiError(400, detail="De dienstonderbreking is ongeldig.", violations=found)
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["begindatum"] <= b["einddatum"] and b["begindatum"] <= a["einddatum"]
+
+
+@package.handler("listInterruptions")
+async def list_interruptions(ctx: RequestContext) -> list[dict]:
+    inst = institute(ctx)
+    checked_structure(ctx, inst)
+    return await interruptions_of(ctx, inst)
+
+
+@package.handler("listEmployeeInterruptions")
+async def list_employee_interruptions(ctx: RequestContext) -> list[dict]:
+    inst = institute(ctx)
+    checked_structure(ctx, inst)
+    return await interruptions_of(ctx, inst, known_employee(ctx).person_id)
+
+
+@package.handler("saveInterruption")
+async def save_interruption(ctx: RequestContext) -> dict:
+    """Adds the interruption, or changes it when its id is known (Informat decides by the id)."""
+    inst, body = institute(ctx), ctx.body
+    person_id, interruption_id = ctx.params["personId"], ctx.params["interruptionId"]
+    if staff(ctx).employee(person_id, inst, today(ctx)) is None:
+        raise informat_error(
+            INTERRUPTION_EMPLOYEE, "Geen personeelslid gevonden voor de PersonId.", field="personId"
+        )
+    checked_interruption(ctx, inst, body)
+    record = {
+        "doId": interruption_id,
+        "personId": person_id,
+        "instelnr": inst.number,
+        **{k: body[k] for k in ("hfd", "schooljaar", "code", "begindatum", "einddatum", "afzender")},
+        **{k: body.get(k) for k in ("opmerking", "naamGeneesheer", "telefoonGeneesheer")},
+        "magWoonstVerlaten": body.get("magWoonstVerlaten", True),  # Informat's default
+        "saved": ctx.now().isoformat(),
+    }
+    earlier = await ctx.state.get("interruption", interruption_id)
+    if earlier is not None and earlier["instelnr"] != inst.number:
+        raise informat_error(
+            INTERRUPTION_OF_OTHER_SCHOOL, "De dienstonderbreking is reeds gekoppeld aan een andere school."
+        )
+    if earlier is not None and earlier["personId"] != person_id:
+        raise informat_error(
+            INTERRUPTION_OF_OTHER_EMPLOYEE,
+            "De dienstonderbreking is reeds gekoppeld aan een ander personeelslid.",
+        )
+    others = [
+        r
+        for r in await ctx.state.list("interruption")
+        if r["personId"] == person_id and r["doId"] != interruption_id and overlaps(r, record)
+    ]
+    if others:
+        code, verb = (
+            (CHANGED_INTERRUPTION_OVERLAPS, "gewijzigd") if earlier else (INTERRUPTION_OVERLAPS, "toegevoegd")
+        )
+        raise informat_error(
+            code,
+            f"De dienstonderbreking kon niet {verb} worden omdat er reeds een overlappende "
+            f"dienstonderbreking bestaat ({others[0]['doId']}).",
+        )
+    await ctx.state.put("interruption", interruption_id, value=record)
+    return interruption_view(record)
+
+
+async def links_of(ctx: RequestContext, attachment_id: str) -> list[dict]:
+    return [link for link in await ctx.state.list("attachment-link") if link["attachmentId"] == attachment_id]
+
+
+async def unlink(ctx: RequestContext, interruption_id: str, attachment_id: str) -> None:
+    """Removes the link; an attachment that no interruption links to any more is removed too."""
+    await ctx.state.delete("attachment-link", interruption_id, attachment_id)
+    if not await links_of(ctx, attachment_id):
+        await ctx.state.delete("attachment", attachment_id)
+
+
+@package.handler("deleteInterruption")
+async def delete_interruption(ctx: RequestContext) -> dict:
+    record = await stored_interruption(ctx, institute(ctx))
+    for link in await ctx.state.list("attachment-link", record["doId"]):
+        await unlink(ctx, record["doId"], link["attachmentId"])
+    await ctx.state.delete("interruption", record["doId"])
+    return {"doId": record["doId"], "deleted": True}
+
+
+@package.handler("saveInterruptionAttachment")
+async def save_interruption_attachment(ctx: RequestContext) -> dict:
+    """Adds the attachment to the interruption, or replaces it when its id is known; one attachment
+    may serve several interruptions of the same employee."""
+    record = await stored_interruption(ctx, institute(ctx))
+    attachment_id, body = ctx.params["attachmentId"], ctx.body
+    filename = body["filename"]
+    if not filename.lower().endswith(ATTACHMENT_EXTENSIONS):
+        raise informat_error(
+            ATTACHMENT_EXTENSION,
+            f"Ongeldige extensie: enkel {', '.join(ATTACHMENT_EXTENSIONS)}.",
+            field="filename",
+        )
+    try:
+        content = base64.b64decode(body["file"], validate=True)
+    except binascii.Error:
+        raise informat_error(INVALID_FIELD, "file is geen base64.", field="file") from None
+    if len(content) > ATTACHMENT_LIMIT:
+        raise informat_error(ATTACHMENT_TOO_LARGE, "Bestand mag maximum 10MB groot zijn.", field="file")
+    earlier = await ctx.state.get("attachment", attachment_id)
+    if earlier is not None and earlier["personId"] != record["personId"]:
+        raise informat_error(
+            ATTACHMENT_OF_OTHER_EMPLOYEE, "Het attachment is reeds gekoppeld aan een ander personeelslid."
+        )
+    attachment = {
+        "attachmentId": attachment_id,
+        "personId": record["personId"],
+        "filename": filename,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "saved": ctx.now().isoformat(),
+    }
+    await ctx.state.put("attachment", attachment_id, value=attachment)
+    link = {"interruptionId": record["doId"], "attachmentId": attachment_id}
+    await ctx.state.add("attachment-link", record["doId"], attachment_id, value=link)
+    return {**link, "filename": filename, "size": len(content)}
+
+
+@package.handler("deleteInterruptionAttachment")
+async def delete_interruption_attachment(ctx: RequestContext) -> dict:
+    record = await stored_interruption(ctx, institute(ctx))
+    attachment_id = ctx.params["attachmentId"]
+    if await ctx.state.get("attachment-link", record["doId"], attachment_id) is None:
+        raise informat_error(
+            ATTACHMENT_NOT_LINKED,
+            "Geen geldige combinatie van dienstonderbreking en attachment gevonden.",
+            field="attachmentId",
+        )
+    await unlink(ctx, record["doId"], attachment_id)
+    return {"interruptionId": record["doId"], "attachmentId": attachment_id, "deleted": True}
+
+
+# -- signed documents: the outcome of the client's own signing procedure --------------------------
+@package.handler("submitSignedDocument")
+async def submit_signed_document(ctx: RequestContext) -> dict:
+    e = known_employee(ctx)
+    r, now, document_id, body = staff(ctx), ctx.now(), ctx.params["documentId"], ctx.body
+    d = r.document(e, document_id, now)
+    if d is None:
+        raise informat_error(
+            DOCUMENT_NOT_FOUND,
+            f"Geen document {document_id} gevonden voor personeelslid {e.person_id}.",
+            field="documentId",
+        )
+    try:
+        signed_at = datetime.fromisoformat(body["tijdstip"].replace("Z", "+00:00"))
+    except ValueError:
+        signed_at = None
+    # the moment comes from the client's own clock, which need not be the tenant's sandbox clock
+    if signed_at is None or signed_at.tzinfo is None:
+        raise informat_error(
+            SIGNED_AT,
+            f"Ongeldig tijdstip {body['tijdstip']}: een UTC-tijdstip zoals 2026-11-17T10:15:00Z.",
+            field="tijdstip",
+        )
+    upload = body.get("bestand")
+    if body["status"] == "Ondertekend" and not isinstance(upload, Upload):
+        raise informat_error(
+            SIGNED_FILE_REQUIRED, "Het ondertekende PDF-bestand (bestand) is verplicht.", field="bestand"
+        )
+    if isinstance(upload, Upload) and not upload.data.startswith(b"%PDF-"):
+        raise informat_error(SIGNED_FILE_NOT_PDF, "Het bestand is geen PDF.", field="bestand")
+    outcome = {
+        "documentId": document_id,
+        "personId": e.person_id,
+        "tekenStatus": body["status"],
+        "tijdstip": instant(signed_at),
+        "bestand": None
+        if not isinstance(upload, Upload)
+        else {
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "sha256": hashlib.sha256(upload.data).hexdigest(),
+        },
+        "ontvangen": instant(now),
+    }
+    await ctx.state.put("signed-document", e.institute.number, str(document_id), value=outcome)
+    return outcome

@@ -14,29 +14,29 @@ from sandbox.apis.informat.common import (
     institute,
     parse_school_year,
     school_year,
+    sex_letter,
     today,
     world,
 )
 from sandbox.apis.informat.errors import (
     ACCEPTED_NOT_CHANGEABLE,
     ACCEPTED_NOT_DELETABLE,
-    BIRTH_DATE_NOT_PAST,
+    BIRTH_DATE,
     INSTITUTE_MISMATCH,
-    INSZ_BIRTH_DATE,
-    INSZ_SEX,
+    INSZ,
     PREREGISTRATION_DATE,
+    PREREGISTRATION_DATE_REQUIRED,
     PREREGISTRATION_NOT_FOUND,
     PREREGISTRATION_YEAR,
     REFUSED_NOT_CHANGEABLE,
     REFUSED_NOT_DELETABLE,
     START_DATE_OUTSIDE_YEAR,
     STUDENT_NOT_FOUND,
-    STUDENT_PHOTO_NOT_FOUND,
     UNKNOWN_ADMINISTRATIVE_GROUP,
     UNKNOWN_LOCATION,
     UNKNOWN_STRUCTURE,
     informat_error,
-    render_error,
+    render_student_error,
     violation,
 )
 from sandbox.apis.informat.world import (
@@ -55,17 +55,35 @@ from sandbox.runtime.package import ActionCall, ApiPackage
 from sandbox.worlds.calendar import school_year_bounds, school_year_label, school_year_of
 from sandbox.worlds.ids import keyed_guid
 
-package = ApiPackage(render_error=render_error, create_world=InformatWorld)
+package = ApiPackage(render_error=render_student_error, create_world=InformatWorld)
 
 OPEN, ACCEPTED, REFUSED = "open", "geaccepteerd", "geweigerd"
 LOCATION_ID = "001"  # every sandbox school has one location
+# the relation types of a pushed preregistration (the public client's list) and the sex each implies
+RELATION_TYPES = {
+    0: ("Leerling", None),
+    2: ("Voogd", None),
+    5: ("Plusvader", "M"),
+    6: ("Plusmoeder", "V"),
+    7: ("Pleegvader", "M"),
+    8: ("Pleegmoeder", "V"),
+    9: ("Grootvader", "M"),
+    10: ("Grootmoeder", "V"),
+    13: ("Vader", "M"),
+    14: ("Moeder", "V"),
+}
+MAIN_GROUP = 0  # groepType of a student's own class (1 a sub-group, 3 an OLOD), as the public client reads it
 
 
 # -- views ------------------------------------------------------------------------------------------
+def guid(*key: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, ":".join(key)))
+
+
 def address_view(secret: str, key: str, address: Address, title: str, name: str) -> dict:
     return {
         "pAdres": p_number(f"{secret}:adres:{key}"),
-        "adresId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{secret}:adres:{key}")),
+        "adresId": guid(secret, "adres", key),
         "aanspreekTitel": title,
         "aanspreekNaam": name,
         "straat": address.straat,
@@ -81,29 +99,53 @@ def address_view(secret: str, key: str, address: Address, title: str, name: str)
     }
 
 
+def phone_view(secret: str, key: str, number: str, mobile: bool) -> dict:
+    return {
+        "pComnr": p_number(f"{secret}:comnr:{key}"),
+        "nr": number,
+        "type": "Privé nummer" if mobile else "Domicilie",
+        "soort": "Gsm" if mobile else "Telefoon",
+    }
+
+
+def email_view(secret: str, key: str, address: str, kind: str, invoices: bool) -> dict:
+    return {
+        "pEmail": p_number(f"{secret}:email:{key}"),
+        "email": address,
+        "type": kind,
+        "schoolcom": True,
+        "factuurMailen": invoices,
+    }
+
+
 def relation_view(secret: str, student: Student, relation: Relation, nth: int) -> dict:
     key = f"{student.persoon_id}:{nth}"
+    phones = [phone_view(secret, f"{key}:gsm", relation.mobile, True)]
+    if relation.phone:
+        phones.append(phone_view(secret, f"{key}:tel", relation.phone, False))
     return {
         "pRelatie": p_number(f"{secret}:relatie:{key}"),
-        "relatieId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{secret}:relatie:{key}")),
+        "relatieId": guid(secret, "relatie", key),
         "type": relation.type,
         "naam": relation.naam,
         "voornaam": relation.voornaam,
         "insz": relation.insz,
         "geboortedatum": relation.born.isoformat(),
-        "geslacht": relation.sex,
+        "geslacht": sex_letter(relation.sex),
         "nationaliteitCode": "00150",  # Belgian, in the official nationality codes
         "beroep": relation.beroep,
+        "burgerlijkeStand": relation.civil_state,
         "lpv": nth + 1,
         "ophalen": nth == 0,
         "isOverleden": False,
         "adressen": [address_view(secret, key, relation.address, "", f"{relation.voornaam} {relation.naam}")],
-        "comnrs": [{"type": "Gsm", "nummer": relation.mobile}],
-        "emails": [{"type": "Privé", "email": relation.email}],
+        "comnrs": phones,
+        "emails": [email_view(secret, key, relation.email, "Privé", nth == 0)],
     }
 
 
 def student_view(w: InformatWorld, student: Student, registration_id: str | None) -> dict:
+    key = student.persoon_id
     return {
         "pPersoon": student.p_persoon,
         "persoonId": student.persoon_id,
@@ -118,7 +160,9 @@ def student_view(w: InformatWorld, student: Student, registration_id: str | None
         "nationaliteitCode": "00150",
         "rijksregisternr": student.rijksregisternr,
         "bisnr": None,
-        "geslacht": student.sex,
+        "geslacht": sex_letter(student.sex),
+        "huisdokter": student.doctor,
+        "telefoonHuisdokter": student.doctor_phone,
         "llOpSchool": student.index + 1,
         "inschrijvingsId": registration_id,
         "adressen": [
@@ -131,8 +175,8 @@ def student_view(w: InformatWorld, student: Student, registration_id: str | None
             )
         ],
         "relaties": [relation_view(w.secret, student, r, i) for i, r in enumerate(student.relations)],
-        "comnrs": [],
-        "emails": [],
+        "comnrs": [phone_view(w.secret, f"{key}:gsm", student.mobile, True)] if student.mobile else [],
+        "emails": [email_view(w.secret, key, student.email, "School", False)] if student.email else [],
     }
 
 
@@ -156,11 +200,28 @@ def degree(leerjaar: int) -> str:
     return str((leerjaar + 1) // 2)
 
 
+def class_view(w: InformatWorld, student: Student, year: int, begins: date, ends: date | None) -> dict:
+    inst, leerjaar, code = student.institute, student.leerjaar(year), student.class_code(year)
+    class_key = f"{w.secret}:klas:{inst.number}:{year}:{code}"
+    membership_key = f"{w.secret}:inschrklas:{student.persoon_id}:{year}"
+    return {
+        "inschrKlasId": guid(membership_key),
+        "pInschrKlas": p_number(membership_key),
+        "klasId": guid(class_key),
+        "pKlas": p_number(class_key),
+        "klasCode": code,
+        "klas": f"{leerjaar}{code[-1]} {'Lager' if inst.primary else 'Secundair'}",
+        "groepType": MAIN_GROUP,
+        "klasnummer": 1 + student.index % inst.per_class,
+        "begindatum": begins.isoformat(),
+        "einddatum": ends.isoformat() if ends else None,
+    }
+
+
 def registration_view(w: InformatWorld, student: Student, year: int) -> dict:
     inst = student.institute
     leerjaar = student.leerjaar(year)
     begins, ends = registration_span(student, year)
-    letter = student.class_code(year)[-1]
     return {
         "inschrijvingsId": registration_id(w, student, year),
         "pInschr": p_number(f"{w.secret}:inschr:{student.persoon_id}:{year}"),
@@ -170,7 +231,7 @@ def registration_view(w: InformatWorld, student: Student, year: int) -> dict:
         "hfdstructuur": inst.structure,
         "school": inst.name,
         "stamnr": student.stamnr,
-        "vestcode": inst.location_code,
+        "vestCode": inst.location_code,
         "vestiging": inst.location_name,
         "begindatum": begins.isoformat(),
         "einddatum": ends.isoformat() if ends else None,
@@ -182,19 +243,10 @@ def registration_view(w: InformatWorld, student: Student, year: int) -> dict:
         "leerjaar": leerjaar,
         "taalkeuze": None if inst.primary or leerjaar < 3 else "Frans-Engels",
         "finCode": "01" if inst.primary else "02",
-        "levensbeschouwingCode": "RKG",
+        "levensbeschouwingCode": student.religion,
         "isOkan": False,
         "preRegistrationId": None,
-        "inschrklassen": [
-            {
-                "klasCode": student.class_code(year),
-                "klas": f"{leerjaar}{letter} {'Lager' if inst.primary else 'Secundair'}",
-                "groepType": 1,
-                "klasnummer": 1 + student.index % inst.per_class,
-                "begindatum": begins.isoformat(),
-                "einddatum": ends.isoformat() if ends else None,
-            }
-        ],
+        "inschrKlassen": [class_view(w, student, year, begins, ends)],
     }
 
 
@@ -211,20 +263,26 @@ def pushed_student_id(tenant: str, inst: str, prereg_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"informat:{tenant}:{inst}:{prereg_id}"))
 
 
+def religion_code(body: dict) -> str | None:
+    """The pushed `religion` (an integer in the public client) as the 4-digit levensbeschouwingCode."""
+    value = body.get("religion")
+    return None if value is None else f"{int(value):04d}"
+
+
 def pushed_registration(record: dict, inst: Institute) -> dict:
     """An accepted preregistration as the registration the school made of it."""
-    body = record["body"]
+    body, student_id = record["body"], record["studentId"]
     leerjaar = int(body["admgrpId"][3:])
     return {
-        "inschrijvingsId": str(uuid.uuid5(uuid.NAMESPACE_URL, "inschrijving:" + record["studentId"])),
-        "pInschr": p_number("inschr:" + record["studentId"]),
-        "pPersoon": p_number("persoon:" + record["studentId"]),
-        "persoonId": record["studentId"],
+        "inschrijvingsId": guid("inschrijving", student_id),
+        "pInschr": p_number("inschr:" + student_id),
+        "pPersoon": p_number("persoon:" + student_id),
+        "persoonId": student_id,
         "instelnr": inst.number,
         "hfdstructuur": inst.structure,
         "school": inst.name,
         "stamnr": None,
-        "vestcode": inst.location_code,
+        "vestCode": inst.location_code,
         "vestiging": inst.location_name,
         "begindatum": body["startDate"],
         "einddatum": None,
@@ -236,52 +294,66 @@ def pushed_registration(record: dict, inst: Institute) -> dict:
         "leerjaar": leerjaar,
         "taalkeuze": None,
         "finCode": "01" if inst.primary else "02",
-        "levensbeschouwingCode": body.get("religion"),
+        "levensbeschouwingCode": religion_code(body),
         "isOkan": False,
         "preRegistrationId": body["preRegistrationId"],
-        "inschrklassen": [],
+        "inschrKlassen": [],  # the school has not put the new student in a class yet
+    }
+
+
+def pushed_relation(student_id: str, nth: int, rel: dict) -> dict:
+    key = f"{student_id}:{nth}"
+    kind, sex = RELATION_TYPES[rel["type"]]
+    if rel.get("insz"):
+        sex = "M" if nn.get_gender(rel["insz"]) == "M" else "V"
+    where = rel.get("Address")
+    phones = [
+        phone_view("pushed", f"{key}:{field}", rel[field], field == "mobilePhone")
+        for field in ("mobilePhone", "phone")
+        if rel.get(field)
+    ]
+    return {
+        "pRelatie": p_number("relatie:" + key),
+        "relatieId": guid("relatie", key),
+        "type": kind,
+        "naam": rel["lastName"],
+        "voornaam": rel["firstName"],
+        "insz": rel.get("insz"),
+        "geboortedatum": nn.get_birth_date(rel["insz"]).isoformat() if rel.get("insz") else None,
+        "geslacht": sex or "M",  # a guardian without a national number: the field may not be null
+        "nationaliteitCode": None,
+        "beroep": None,
+        "burgerlijkeStand": None,
+        "lpv": nth + 1,
+        "ophalen": False,
+        "isOverleden": False,
+        "adressen": [
+            address_view(
+                "pushed",
+                key,
+                Address(
+                    where["streetName"],
+                    where["houseNo"],
+                    where.get("houseBusNo"),
+                    where["postalCode"],
+                    where["city"],
+                ),
+                "",
+                f"{rel['firstName']} {rel['lastName']}",
+            )
+        ]
+        if where
+        else [],
+        "comnrs": phones,
+        "emails": [email_view("pushed", key, rel["email"], "Privé", nth == 0)] if rel.get("email") else [],
     }
 
 
 def pushed_student(record: dict, registration_id: str | None) -> dict:
-    body = record["body"]
-    relations = []
-    for nth, rel in enumerate(body.get("Relationships") or []):
-        key = f"{record['studentId']}:{nth}"
-        address = Address(
-            rel.get("street", ""),
-            rel.get("number", ""),
-            rel.get("box"),
-            rel.get("postalCode", ""),
-            rel.get("city", ""),
-        )
-        relations.append(
-            {
-                "pRelatie": p_number("relatie:" + key),
-                "relatieId": str(uuid.uuid5(uuid.NAMESPACE_URL, "relatie:" + key)),
-                "type": rel["relationType"],
-                "naam": rel["lastName"],
-                "voornaam": rel["firstName"],
-                "insz": rel.get("insz"),
-                "geboortedatum": nn.get_birth_date(rel["insz"]).isoformat() if rel.get("insz") else None,
-                "geslacht": 2 if rel["relationType"] in ("Moeder", "Plusmoeder") else 1,
-                "nationaliteitCode": None,
-                "beroep": None,
-                "lpv": nth + 1,
-                "ophalen": False,
-                "isOverleden": False,
-                "adressen": [
-                    address_view("pushed", key, address, "", f"{rel['firstName']} {rel['lastName']}")
-                ]
-                if rel.get("street")
-                else [],
-                "comnrs": [{"type": "Gsm", "nummer": rel["mobilePhone"]}] if rel.get("mobilePhone") else [],
-                "emails": [{"type": "Privé", "email": rel["email"]}] if rel.get("email") else [],
-            }
-        )
+    body, student_id = record["body"], record["studentId"]
     return {
-        "pPersoon": p_number("persoon:" + record["studentId"]),
-        "persoonId": record["studentId"],
+        "pPersoon": p_number("persoon:" + student_id),
+        "persoonId": student_id,
         "naam": body["lastName"],
         "voornaam": body["firstName"],
         "geboortedatum": body["dateOfBirth"],
@@ -289,17 +361,25 @@ def pushed_student(record: dict, registration_id: str | None) -> dict:
         "voornaam2": body.get("additionalNames"),
         "initialen": body["firstName"][0],
         "geboorteland": None,
-        "geboorteplaats": None,
-        "nationaliteitCode": body.get("nationalityCode", "00150"),
+        "geboorteplaats": body.get("placeOfBirth"),
+        "nationaliteitCode": body["nationalityCode"],
         "rijksregisternr": body.get("insz"),
         "bisnr": None,
-        "geslacht": body["sex"],
+        "geslacht": sex_letter(body["sex"]),
+        "huisdokter": body.get("nameOfDoctor"),
+        "telefoonHuisdokter": body.get("phoneOfDoctor"),
         "llOpSchool": None,
         "inschrijvingsId": registration_id,
         "adressen": [],
-        "relaties": relations,
-        "comnrs": [],
-        "emails": [{"type": "Privé", "email": body["email"]}] if body.get("email") else [],
+        "relaties": [
+            pushed_relation(student_id, nth, rel) for nth, rel in enumerate(body.get("Relationships") or [])
+        ],
+        "comnrs": [phone_view("pushed", f"{student_id}:gsm", body["mobilePhone"], True)]
+        if body.get("mobilePhone")
+        else [],
+        "emails": [email_view("pushed", student_id, body["email"], "Privé", False)]
+        if body.get("email")
+        else [],
     }
 
 
@@ -367,21 +447,22 @@ async def find_student(ctx: RequestContext, inst: Institute) -> tuple[dict, Stud
 @package.handler("getStudent")
 async def get_student(ctx: RequestContext) -> dict:
     view, _, _ = await find_student(ctx, institute(ctx))
-    return view
+    return {"student": view}
 
 
 @package.handler("getStudentPhoto")
 async def get_student_photo(ctx: RequestContext) -> dict:
-    view, student, _ = await find_student(ctx, institute(ctx))
+    """A student the school enrolled through a preregistration has no photo yet: `photo` is null."""
+    _, student, _ = await find_student(ctx, institute(ctx))
     if student is None:
-        raise informat_error(
-            STUDENT_PHOTO_NOT_FOUND, f"Geen foto gevonden voor leerling {view['persoonId']}."
-        )
+        return {"photo": None}
     w = world(ctx)
     return {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{w.secret}:foto:{student.persoon_id}")),
-        "persoonId": student.persoon_id,
-        "foto": photo_base64(f"{w.secret}:foto:{student.persoon_id}"),
+        "photo": {
+            "id": guid(w.secret, "foto", student.persoon_id),
+            "persoonId": student.persoon_id,
+            "foto": photo_base64(f"{w.secret}:foto:{student.persoon_id}"),
+        }
     }
 
 
@@ -406,6 +487,17 @@ async def list_registrations(ctx: RequestContext) -> dict:
 # -- preregistrations -------------------------------------------------------------------------------
 def status_view(prereg_id: str, status: str) -> dict:
     return {"preRegistrationStatus": {"preRegistrationId": prereg_id, "status": status}}
+
+
+def preregistration_day(text: str | None) -> date | None:
+    """`preRegistrationDate` as a day: the public client sends `2026-11-17T10:15` (`Y-m-d\\TH:i`),
+    others a bare date; null or anything else is no date."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
 
 
 def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> None:
@@ -451,12 +543,12 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
         )
     born = date.fromisoformat(body["dateOfBirth"])
     if born >= today(ctx):
-        broken("dateOfBirth", BIRTH_DATE_NOT_PAST, "De geboortedatum moet in het verleden liggen.")
+        broken("dateOfBirth", BIRTH_DATE, "Ongeldige geboortedatum: ze moet in het verleden liggen.")
     if body.get("insz"):
         if nn.get_birth_date(body["insz"]) not in (born, None):
-            broken("insz", INSZ_BIRTH_DATE, "Het rijksregisternummer past niet bij de geboortedatum.")
+            broken("insz", INSZ, "Ongeldig rijksregisternummer: het past niet bij de geboortedatum.")
         if nn.get_gender(body["insz"]) != ("M" if body["sex"] == 1 else "F"):
-            broken("insz", INSZ_SEX, "Het rijksregisternummer past niet bij het geslacht.")
+            broken("insz", INSZ, "Ongeldig rijksregisternummer: het past niet bij het geslacht.")
     starts = date.fromisoformat(body["startDate"])
     first, last = school_year_bounds(year)
     if not first <= starts <= last:
@@ -465,7 +557,14 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
             START_DATE_OUTSIDE_YEAR,
             f"De startdatum {starts} ligt buiten het schooljaar {school_year_label(year)}.",
         )
-    if date.fromisoformat(body["preRegistrationDate"]) >= starts:
+    preregistered = preregistration_day(body.get("preRegistrationDate"))
+    if preregistered is None:
+        broken(
+            "preRegistrationDate",
+            PREREGISTRATION_DATE_REQUIRED,
+            "Datum voorinschrijving is verplicht (als 2026-11-17 of 2026-11-17T10:15).",
+        )
+    elif preregistered >= starts:
         broken(
             "preRegistrationDate",
             PREREGISTRATION_DATE,

@@ -21,7 +21,7 @@ from typing import Any
 from sandbox.worlds.calendar import day_in_year, monday_after_weekend
 from sandbox.worlds.identities import be_phone, person_national_number
 from sandbox.worlds.ids import keyed_guid, parse_keyed_guid
-from sandbox.worlds.names import email, name_pool
+from sandbox.worlds.names import domain, email, name_pool
 from sandbox.worlds.rng import derive_int, rng_for
 
 LOCALE = "nl_BE"  # Flemish schools: Flemish names
@@ -38,6 +38,11 @@ CITIES = (
     ("3000", "Leuven"), ("8000", "Brugge"), ("2500", "Lier"), ("9300", "Aalst"), ("8500", "Kortrijk"),
 )  # fmt: skip
 PARENT_TYPES = (("Moeder", 2), ("Vader", 1), ("Plusmoeder", 2), ("Plusvader", 1))
+# the civil states a relation's `burgerlijkeStand` names, most common first
+CIVIL_STATES = ("Gehuwd", "Wettelijk samenwonend", "Ongehuwd", "Gescheiden", "Feitelijk gescheiden")
+# the 4-digit codes (levensbeschouwing) of the public client's `Religion` enum, with their weights
+RELIGIONS = (("0140", 60), ("0187", 25), ("0135", 8), ("0225", 2), ("0194", 2), ("0136", 1), ("0052", 2))
+DOCTORS = ("Dr. Peeters", "Dr. Claes", "Dr. Wouters", "Dr. Maes", "Dr. Jacobs", "Dr. Mertens", "Dr. Willems")
 PROFESSIONS = ("Bediende", "Verpleegkundige", "Leerkracht", "Zelfstandige", "Arbeider", "Ambtenaar")
 
 
@@ -129,6 +134,8 @@ class Relation:
     address: Address
     mobile: str
     email: str
+    civil_state: str | None
+    phone: str | None  # the landline at home, when the family has one
 
 
 @dataclass
@@ -150,6 +157,11 @@ class Student:
     leaves_after: int  # the last school year it is registered (a few leave before leerjaar 6)
     left_on: date | None  # mid-year departure in that last year, if any
     changed: dict[int, datetime] = field(default_factory=dict)  # school year -> last change
+    doctor: str | None = None
+    doctor_phone: str | None = None
+    mobile: str | None = None  # the student's own, from the age of 14 or so
+    email: str | None = None  # the school's account of the student
+    religion: str = "0140"
 
     def leerjaar(self, year: int) -> int:
         return year - self.cohort + 1
@@ -268,16 +280,18 @@ class InformatWorld:
     def _build_student(self, institute_index: int, cohort: int, index: int) -> Student:
         institute = self.by_index[institute_index]
         rng = self._rng(f"student:{institute_index}:{cohort}:{index}")
+        # a stream of its own for what was added later, so that every earlier value stayed as it was
+        more = self._rng(f"student-more:{institute_index}:{cohort}:{index}")
         names = name_pool(LOCALE)
         sex = rng.choice((1, 2))
         family = names.last_name(rng)
         born = day_in_year(rng, cohort - ENTRY_AGE.get(institute.structure, 12))
         address = self._address(rng, institute)
-        relations = [self._relation(rng, family, address, cohort, 0)]
+        relations = [self._relation(rng, more, family, address, cohort, 0)]
         if rng.random() < 0.85:
             relations.append(
                 self._relation(
-                    rng, family if rng.random() < 0.7 else names.last_name(rng), address, cohort, 1
+                    rng, more, family if rng.random() < 0.7 else names.last_name(rng), address, cohort, 1
                 )
             )
         leaves_after = cohort + GRADES - 1
@@ -290,6 +304,9 @@ class InformatWorld:
         for year in range(cohort, cohort + GRADES):
             start = datetime.combine(date(year, 8, 20), time(7), tzinfo=UTC)
             changed[year] = start + timedelta(minutes=rng.randrange(300 * 24 * 60))
+        codes, weights = zip(*RELIGIONS, strict=True)
+        doctor = more.choice(DOCTORS) if more.random() < 0.8 else None
+        first = names.first_name(rng, sex)
         return Student(
             institute=institute,
             cohort=cohort,
@@ -297,7 +314,7 @@ class InformatWorld:
             persoon_id=keyed_guid(self.secret, "student", institute_index, cohort, index),
             p_persoon=p_number(f"{self.secret}:p:{institute_index}:{cohort}:{index}"),
             naam=family,
-            voornaam=names.first_name(rng, sex),
+            voornaam=first,
             voornaam2=names.first_name(rng, sex) if rng.random() < 0.4 else None,
             sex=sex,
             born=born,
@@ -308,6 +325,11 @@ class InformatWorld:
             leaves_after=leaves_after,
             left_on=left_on,
             changed=changed,
+            doctor=doctor,
+            doctor_phone=be_phone(more, False) if doctor else None,
+            mobile=be_phone(more, True) if born.year < 2012 else None,  # a phone of its own from 14 or so
+            email=email(first, family, "leerling." + domain(institute.name)),
+            religion=more.choices(codes, weights)[0],
         )
 
     def _address(self, rng: random.Random, institute: Institute) -> Address:
@@ -317,7 +339,9 @@ class InformatWorld:
         box = str(rng.randrange(1, 20)) if rng.random() < 0.12 else None
         return Address(rng.choice(STREETS), str(rng.randrange(1, 180)), box, postal_code, city)
 
-    def _relation(self, rng: random.Random, family: str, address: Address, cohort: int, nth: int) -> Relation:
+    def _relation(
+        self, rng: random.Random, more: random.Random, family: str, address: Address, cohort: int, nth: int
+    ) -> Relation:
         kind, sex = PARENT_TYPES[nth] if rng.random() < 0.9 else PARENT_TYPES[2 + nth]
         names = name_pool(LOCALE)
         first = names.first_name(rng, sex)
@@ -334,6 +358,8 @@ class InformatWorld:
             address=address,
             mobile=be_phone(rng, True),
             email=email(first, name, rng.choice(("telenet.be", "gmail.com", "proximus.be", "hotmail.com"))),
+            civil_state=more.choice((*CIVIL_STATES, None)),
+            phone=be_phone(more, False) if more.random() < 0.3 else None,
         )
 
     # -- bills
