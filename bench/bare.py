@@ -1,7 +1,7 @@
 """The framework's ceiling: a bare Starlette route that answers one path with fixed bytes, served
 by uvicorn as `sandbox serve` serves the sandbox (same event loop and HTTP parser).
 
-    python bench/bare.py --port 8100 --path /nbb/authentic/legalEntity/0403019261/references \\
+    python bench/bare.py --port 8100 --path /nbb/authentic/legalEntity/0000000493/references \\
         --body references.json
 """
 

@@ -56,7 +56,7 @@ HOST = "127.0.0.1"  # every server and every request stays on loopback
 BASELINE = "sandbox, baseline checkout"
 SANDBOX = "sandbox, full pipeline"
 
-ENTERPRISE = "0403019261"
+ENTERPRISE = "0000000493"  # a magic company that files in every world (28 references since 1999)
 # the spec's paths (the sandbox serves them under /nbb); cold starts always wait for REFERENCES
 REFERENCES = f"/authentic/legalEntity/{ENTERPRISE}/references"
 ONE_REFERENCE = "/authentic/deposit/{reference}/reference"

@@ -1,6 +1,6 @@
 """A bounded load generator for loopback benchmarks: N requests at fixed concurrency.
 
-    python bench/load.py http://127.0.0.1:8000/nbb/authentic/legalEntity/0403019261/references \\
+    python bench/load.py http://127.0.0.1:8000/nbb/authentic/legalEntity/0000000493/references \\
         -H 'NBB-CBSO-Subscription-Key: demo-authentic' -n 5000 -c 16
 """
 

@@ -9,7 +9,7 @@ import redis
 
 from tests.conftest import make_client
 
-REFERENCES = "/nbb/authentic/legalEntity/0403019261/references"
+REFERENCES = "/nbb/authentic/legalEntity/0000000493/references"
 
 
 @pytest.fixture(params=["sqlite", "redis"])
