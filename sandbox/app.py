@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sandbox.control.console import Console
 from sandbox.pipeline import Pipeline
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
@@ -76,6 +77,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
-    app = Starlette(middleware=[Middleware(_Dispatch, pipeline=Pipeline(services))])
+    pipeline = Pipeline(services)
+    pipeline.outside = Console(services, otherwise=pipeline.outside)
+    app = Starlette(middleware=[Middleware(_Dispatch, pipeline=pipeline)])
     app.state.services = services
     return app

@@ -6,9 +6,12 @@ the same token or key without ever seeing it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import io
 import re
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -17,6 +20,8 @@ from sandbox.runtime import keys
 from sandbox.runtime.store import Store
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
+PDF_PREVIEW_LIMIT = 64 * 1024  # bytes of a PDF body kept whole, so a reader can look at it
+ZIP_LISTING_LIMIT = 200  # entries of a zip listed (a daily extract can hold thousands)
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
 _SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
@@ -124,6 +129,33 @@ def _body(raw: bytes, content_type: str) -> Any:
     return f"<{len(raw)} bytes {main or 'unknown'}>"
 
 
+def _preview(raw: bytes, content_type: str) -> dict | None:
+    """What a person reading the journal can see of a binary body: the entries of a zip, a small
+    PDF itself. Other bodies get none (their text is in `body`)."""
+    main = content_type.split(";", 1)[0].strip().lower()
+    if not raw or not (main == "application/pdf" or "zip" in main):
+        return None
+    if main == "application/pdf":
+        if len(raw) > PDF_PREVIEW_LIMIT:
+            return None
+        return {"pdf": base64.b64encode(raw).decode("ascii")}
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        return None
+    listed = [{"name": i.filename, "size": i.file_size} for i in infos[:ZIP_LISTING_LIMIT]]
+    return {"zip": listed, "entries": len(infos)}
+
+
+def _message(headers: list[tuple[str, str]], raw: bytes, content_type: str) -> dict:
+    message = {"headers": [[k, redact_header(k, v)] for k, v in headers], "body": _body(raw, content_type)}
+    preview = _preview(raw, content_type)
+    if preview is not None:
+        message["preview"] = preview
+    return message
+
+
 def entry(
     *,
     api: str,
@@ -156,14 +188,8 @@ def entry(
         "fault": fault,
         "clock": clock,  # the tenant's sandbox time, which date rules are judged by
         "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
-        "request": {
-            "headers": [[k, redact_header(k, v)] for k, v in request_headers],
-            "body": _body(request_body, request_type),
-        },
-        "response": {
-            "headers": [[k, redact_header(k, v)] for k, v in response_headers],
-            "body": _body(response_body, response_type),
-        },
+        "request": _message(request_headers, request_body, request_type),
+        "response": _message(response_headers, response_body, response_type),
     }
 
 
