@@ -15,7 +15,7 @@
           ? [["client_id", credential.client_id], ["client_secret", credential.client_secret], ["scopes", (credential.scopes || []).join(" ")]]
           : credential.username
             ? [["username", credential.username], ["password", credential.password]]
-            : [[credential.name ? `${credential.in} ${credential.name}` : "key", credential.secret]];
+            : [[credential.name ? `${credential.in} ${credential.name}` : "secret", credential.secret]];
         rows.push(el("tr", { "data-api": api, "data-scheme": scheme },
           el("td", {}, api), el("td", {}, scheme),
           el("td", {}, values.map(([label, value]) => el("div", { class: "copyable" },
