@@ -30,9 +30,10 @@
   function row(entry) {
     const target = entry.path + (entry.query.length ? "?" + entry.query.map(([k, v]) => `${k}=${v}`).join("&") : "");
     return el("tr", { id: `exchange-${entry.seq}`, "data-seq": entry.seq, class: `status-${String(entry.status)[0]}xx`, onclick: () => open(entry.seq) },
-      el("td", {}, entry.seq), el("td", { title: when(entry.time) }, new Date(entry.time).toLocaleTimeString()), el("td", {}, entry.api), el("td", {}, entry.operationId || ""),
-      el("td", {}, entry.method), el("td", { class: "path" }, target), el("td", { class: "status" }, entry.status),
-      el("td", {}, entry.durationMs), el("td", { class: "fault" }, entry.fault || ""));
+      el("td", {}, entry.seq), el("td", { title: when(entry.time) }, new Date(entry.time).toLocaleTimeString()), el("td", {}, entry.api), el("td", { class: "operation" }, entry.operationId || ""),
+      el("td", { class: "path" }, entry.method, " ", target),
+      el("td", { class: "status" }, entry.status, entry.fault ? el("small", { class: "fault" }, ` ${entry.fault}`) : null),
+      el("td", {}, entry.durationMs));
   }
 
   function render() {

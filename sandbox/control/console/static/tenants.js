@@ -61,9 +61,9 @@
     form.addEventListener("submit", guard(async (event) => {
       event.preventDefault();
       const tenant = await call("POST", "/tenants", read());
-      status(`Tenant ${tenant.id} created.`);
       await list();
       await show(tenant.id);
+      status(`Tenant ${tenant.id} created.`);
     }));
     await list();
     await show(Sandbox.tenant());
