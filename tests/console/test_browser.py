@@ -87,7 +87,7 @@ def test_try_it_calls_appear_live_in_the_journal(browser, seen):
     tenant = seen["tenant"]
     browser.open(f"/console/journal?tenant={tenant}")
     browser.wait(lambda: "on" in browser.css("#live").get_attribute("class"), what="the live stream")
-    journal_tab = browser.driver.current_window_handle
+    journal_tab = seen["journal_tab"] = browser.driver.current_window_handle
     browser.driver.switch_to.new_window("tab")
     seen["docs_tab"] = browser.driver.current_window_handle
 
@@ -115,6 +115,15 @@ def test_try_it_calls_appear_live_in_the_journal(browser, seen):
     )
     assert any("identity connectToken POST /oauth2/connect/token" in r for r in table)  # the docs fetched it
     browser.shot("05-journal-live")
+
+
+def test_try_it_sends_a_key_and_basic_credentials_together(browser, seen):
+    tenant = seen["tenant"]
+    browser.driver.switch_to.window(seen["docs_tab"])
+    execute(browser, f"/console/docs/codabox-v2?tenant={tenant}#/default/listFiduciaries", {}, "200")
+    assert f"basic (Basic {tenant}-codabox-v2)" in browser.css("#authorized").text
+    assert "softwareKey (key)" in browser.css("#authorized").text
+    browser.driver.switch_to.window(seen["journal_tab"])
 
 
 def test_an_exchange_opens_with_its_headers_and_bodies_redacted(browser, seen):
@@ -179,6 +188,13 @@ def test_the_clock_and_a_fault_set_in_the_console_shape_the_next_call(browser, s
     browser.css("#fault-add button[type=submit]").click()
     fault = browser.wait(lambda: browser.css("#faults tbody tr[data-fault]"), what="the fault")
     assert "status 503" in fault.text and "nbb-cbso" in fault.text
+    limit = browser.css("#rate-limits tr[data-api=nbb-cbso] input[name=requests]")
+    limit.clear()
+    limit.send_keys("500")
+    browser.css("#rate-limits tr[data-api=nbb-cbso] button").click()
+    browser.wait(lambda: browser.status() == "Rate limit of nbb-cbso set.", what="the rate limit")
+    limits = httpx.get(f"{browser.base_url}/__sandbox/tenants/{tenant}/rate-limits").json()
+    assert limits["nbb-cbso"]["requests"] == 500
     browser.shot("08-controls")
 
     browser.driver.switch_to.window(seen["docs_tab"])
@@ -187,6 +203,14 @@ def test_the_clock_and_a_fault_set_in_the_console_shape_the_next_call(browser, s
     entry = httpx.get(f"{browser.base_url}/__sandbox/journal", params=wanted).json()["entries"][-1]
     assert entry["status"] == 503 and entry["fault"] and entry["clock"].startswith(expected[:19])
     execute(browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0403019261"}, "200")
+
+    browser.driver.switch_to.window(seen["journal_tab"])
+    browser.open(f"/console/controls?tenant={tenant}")
+    browser.wait(lambda: browser.css("#faults tbody tr[data-fault]"), what="the spent fault")
+    browser.css("#faults-clear").click()
+    browser.wait(lambda: browser.status() == "Every fault cleared.", what="the faults cleared")
+    assert browser.all("#faults tbody tr") == []
+    assert httpx.get(f"{browser.base_url}/__sandbox/tenants/{tenant}/faults").json() == []
 
 
 def test_a_sandbox_action_runs_from_its_generated_form(browser, seen):
@@ -227,6 +251,36 @@ def test_the_contract_report_of_a_careless_client_leads_to_the_exchange(browser,
     assert panel.text.startswith(f"#{seq} GET /nbb/extracts/batch/2026-03-02/references → 400")
     assert "selected" in browser.css(f"#exchange-{seq}").get_attribute("class")
     browser.shot("11-journal-from-contracts")
+
+
+def set_filter(browser, name: str, value: str) -> None:
+    browser.driver.execute_script(
+        "const field = document.querySelector(`#journal-filters [name=${arguments[0]}]`);"
+        "field.value = arguments[1]; field.dispatchEvent(new Event('input', {bubbles: true}));",
+        name,
+        value,
+    )
+
+
+def test_the_journal_filters_by_api_operation_status_and_time(browser, seen):
+    browser.open(f"/console/journal?tenant={seen['tenant']}")
+    browser.wait(lambda: len(rows(browser)) > 5, what="the journal")
+    every = len(rows(browser))
+    set_filter(browser, "api", "identity")
+    browser.wait(
+        lambda: rows(browser) and all(" identity " in r for r in rows(browser)), what="the API filter"
+    )
+    set_filter(browser, "api", "")
+    set_filter(browser, "status", "5xx")
+    browser.wait(lambda: len(rows(browser)) == 1 and " 503 " in rows(browser)[0], what="the status filter")
+    set_filter(browser, "status", "")
+    set_filter(browser, "operation", "getExtractReferences")
+    browser.wait(lambda: len(rows(browser)) == 2, what="the operation filter")
+    set_filter(browser, "operation", "")
+    set_filter(browser, "until", "2000-01-01T00:00:00")
+    browser.wait(lambda: rows(browser) == [], what="the time filter")
+    set_filter(browser, "until", "")
+    browser.wait(lambda: len(rows(browser)) == every, what="every exchange again")
 
 
 def test_no_page_asked_anything_of_another_host(browser):
