@@ -3,6 +3,7 @@ pages under /console, our own scripts and Swagger UI's built files."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from openapi_ui_bundles import swagger_ui
@@ -10,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.control.console.views import addresses, api_view
@@ -36,8 +36,6 @@ class Console:
         self.apis = [api_view(api) for api in services.apis]
         self.by_name = {view.name: view for view in self.apis}
         self.addresses = addresses(services.apis)
-        self.templates = Jinja2Templates(directory=HERE / "templates")
-        self.templates.env.globals.update(prefix=PREFIX, pages=TENANT_PAGES, apis=self.apis)
         self.router = Router(
             routes=[
                 Route("/", self.home, methods=["GET", "HEAD"]),
@@ -55,6 +53,15 @@ class Console:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.router(scope, receive, send)
+
+    @cached_property
+    def templates(self):
+        # the template engine loads when a person first opens a page, not at every start-up
+        from starlette.templating import Jinja2Templates
+
+        templates = Jinja2Templates(directory=HERE / "templates")
+        templates.env.globals.update(prefix=PREFIX, pages=TENANT_PAGES, apis=self.apis)
+        return templates
 
     async def home(self, request: Request) -> Response:
         wanted = negotiate(request.headers.get("accept"), ["application/json", "text/html"])
