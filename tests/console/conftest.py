@@ -123,6 +123,14 @@ class Browser:
             if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != own
         ]
 
+    def script_errors(self) -> list[str]:
+        """Errors the pages' scripts raised, or the content security policy refused, so far."""
+        return [
+            item["message"]
+            for item in self.driver.get_log("browser")
+            if "Uncaught" in item["message"] or "Content Security Policy" in item["message"]
+        ]
+
     def quit(self) -> None:
         self.driver.quit()
 

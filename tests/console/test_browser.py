@@ -286,3 +286,4 @@ def test_the_journal_filters_by_api_operation_status_and_time(browser, seen):
 def test_no_page_asked_anything_of_another_host(browser):
     assert browser.collect_requests(), "the performance log recorded no request"
     assert browser.foreign_requests() == []
+    assert browser.script_errors() == []
