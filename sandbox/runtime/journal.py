@@ -20,7 +20,7 @@ from sandbox.runtime import keys
 from sandbox.runtime.store import Store
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
-PDF_PREVIEW_LIMIT = 64 * 1024  # bytes of a PDF body kept whole, so a reader can look at it
+PDF_PREVIEW_LIMIT = 32 * 1024  # bytes of a PDF kept whole to be looked at (an NBB deposit PDF: 2.6 KB)
 ZIP_LISTING_LIMIT = 200  # entries of a zip listed (a daily extract can hold thousands)
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
@@ -148,14 +148,6 @@ def _preview(raw: bytes, content_type: str) -> dict | None:
     return {"zip": listed, "entries": len(infos)}
 
 
-def _message(headers: list[tuple[str, str]], raw: bytes, content_type: str) -> dict:
-    message = {"headers": [[k, redact_header(k, v)] for k, v in headers], "body": _body(raw, content_type)}
-    preview = _preview(raw, content_type)
-    if preview is not None:
-        message["preview"] = preview
-    return message
-
-
 def entry(
     *,
     api: str,
@@ -176,7 +168,7 @@ def entry(
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
-    return {
+    kept = {
         "time": datetime.fromtimestamp(started, UTC).isoformat(),
         "api": api,
         "operationId": operation_id,
@@ -188,9 +180,21 @@ def entry(
         "fault": fault,
         "clock": clock,  # the tenant's sandbox time, which date rules are judged by
         "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
-        "request": _message(request_headers, request_body, request_type),
-        "response": _message(response_headers, response_body, response_type),
+        "request": {
+            "headers": [[k, redact_header(k, v)] for k, v in request_headers],
+            "body": _body(request_body, request_type),
+        },
+        "response": {
+            "headers": [[k, redact_header(k, v)] for k, v in response_headers],
+            "body": _body(response_body, response_type),
+        },
     }
+    sides = (("request", request_body, request_type), ("response", response_body, response_type))
+    for side, raw, content_type in sides:
+        preview = _preview(raw, content_type)
+        if preview is not None:  # zips and PDFs only
+            kept[side]["preview"] = preview
+    return kept
 
 
 class Journal:
