@@ -283,6 +283,23 @@ def test_the_journal_filters_by_api_operation_status_and_time(browser, seen):
     browser.wait(lambda: len(rows(browser)) == every, what="every exchange again")
 
 
+def test_a_tenant_is_reset_and_another_deleted(browser, seen):
+    tenant = seen["tenant"]
+    doomed = httpx.post(f"{browser.base_url}/__sandbox/tenants", json={"name": "Doomed"}).json()["id"]
+    browser.open(f"/console/tenants?tenant={tenant}")
+    browser.wait(lambda: browser.css(f"tr[data-tenant={doomed}] button.delete"), what="the tenants").click()
+    browser.driver.switch_to.alert.accept()
+    browser.wait(lambda: browser.status() == f"Tenant {doomed} deleted.", what="the deletion")
+    assert not browser.all(f"tr[data-tenant={doomed}]")
+    assert httpx.get(f"{browser.base_url}/__sandbox/tenants/{doomed}").status_code == 404
+
+    browser.css(f"tr[data-tenant={tenant}] button.reset").click()
+    browser.wait(lambda: browser.status().startswith(f"Tenant {tenant} reset"), what="the reset")
+    journal = httpx.get(f"{browser.base_url}/__sandbox/journal", params={"tenant": tenant}).json()
+    assert journal["entries"] == []
+    browser.shot("13-tenant-reset")
+
+
 def test_no_page_asked_anything_of_another_host(browser):
     assert browser.collect_requests(), "the performance log recorded no request"
     assert browser.foreign_requests() == []

@@ -11,7 +11,7 @@
     return el("ul", { class: "findings" }, check.findings.map((finding) => el("li", {}, finding.message, " ",
       finding.exchanges.map((x) => el("a", {
         class: "exchange-link",
-        href: `${"/console/journal"}?tenant=${encodeURIComponent(tenant())}#exchange-${x.seq}`,
+        href: `/console/journal?tenant=${encodeURIComponent(tenant())}#exchange-${x.seq}`,
         title: `${x.method} ${x.target} → ${x.status} at ${when(x.time)}`,
       }, `#${x.seq} ${x.method} ${x.target} → ${x.status}`)))));
   }

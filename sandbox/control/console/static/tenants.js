@@ -48,6 +48,7 @@
         t.id === "demo" ? null : el("button", { type: "button", class: "delete", onclick: guard(async () => {
           if (!confirm(`Delete tenant ${t.id}?`)) return;
           await call("DELETE", `/tenants/${encodeURIComponent(t.id)}`);
+          if (t.id === Sandbox.tenant()) Sandbox.choose("demo");  // the pages cannot follow a deleted tenant
           status(`Tenant ${t.id} deleted.`);
           await list();
         }) }, "Delete")))));
