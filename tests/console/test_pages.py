@@ -76,6 +76,12 @@ def test_an_unknown_api_or_page_answers_the_sandbox_404(sandbox):
         assert "the APIs live under" in answer.json()["detail"]
 
 
+@pytest.mark.parametrize("path", ["/", "/console/tenants", "/console/static/console.js"])
+def test_a_write_outside_every_api_still_meets_the_sandbox_404(sandbox, path):
+    answer = sandbox.post(path, headers={"Accept": BROWSER_ACCEPT}, json={})
+    assert (answer.status_code, answer.headers["content-type"]) == (404, "application/problem+json")
+
+
 def test_console_redirects_to_the_home_page(sandbox):
     answer = sandbox.get("/console", follow_redirects=False)
     assert (answer.status_code, answer.headers["location"]) == (303, "/")

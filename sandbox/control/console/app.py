@@ -38,11 +38,11 @@ class Console:
         self.addresses = addresses(services.apis)
         self.router = Router(
             routes=[
-                Route("/", self.home, methods=["GET", "HEAD"]),
-                Route(PREFIX, self.to_home, methods=["GET", "HEAD"]),
-                Route(PREFIX + "/docs/{api}", self.docs, methods=["GET", "HEAD"]),
+                Route("/", self.home),
+                Route(PREFIX, self.to_home),
+                Route(PREFIX + "/docs/{api}", self.docs),
                 *(
-                    Route(f"{PREFIX}/{path}", self._page(template, title), methods=["GET", "HEAD"])
+                    Route(f"{PREFIX}/{path}", self._page(template, title))
                     for path, template, title in TENANT_PAGES
                 ),
                 Mount(PREFIX + "/static", StaticFiles(directory=HERE / "static")),
@@ -52,7 +52,11 @@ class Console:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.router(scope, receive, send)
+        # the console only shows; any other method meets the sandbox's own 404, as before it
+        if scope["method"] in ("GET", "HEAD"):
+            await self.router(scope, receive, send)
+        else:
+            await self.otherwise(scope, receive, send)
 
     @cached_property
     def templates(self):
