@@ -71,7 +71,7 @@ class Browser:
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)
 
-    def wait(self, condition: Callable[[], object], seconds: float = 20, what: str = "the page") -> object:
+    def wait(self, condition: Callable[[], object], seconds: float = 40, what: str = "the page") -> object:
         deadline = time.monotonic() + seconds
         while True:
             try:

@@ -83,8 +83,9 @@
 
   async function showActions() {
     const container = document.querySelector("#actions .actions");
-    for (const api of journaled) {
-      const actions = await call("GET", `${base()}/apis/${encodeURIComponent(api)}/actions`);
+    const listed = await Promise.all(journaled.map((api) => call("GET", `${base()}/apis/${encodeURIComponent(api)}/actions`)));
+    for (const [index, api] of journaled.entries()) {
+      const actions = listed[index];
       if (!actions.length) continue;
       container.append(el("h3", {}, api), ...actions.map((action) => {
         const fields = el("div", { class: "fields" });
