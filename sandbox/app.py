@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.control.console import Console
 from sandbox.pipeline import Pipeline
+from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
 from sandbox.runtime.package import ApiPackage
@@ -79,6 +80,14 @@ def build_app(settings: Settings | None = None) -> Starlette:
         server_log.addFilter(OneLineFaults())
     pipeline = Pipeline(services)
     pipeline.outside = Console(services, otherwise=pipeline.outside)
-    app = Starlette(middleware=[Middleware(_Dispatch, pipeline=pipeline)])
+    app = Starlette(
+        middleware=[Middleware(_Dispatch, pipeline=pipeline)],
+        lifespan=lambda _app: housekeeping.running(services),
+    )
     app.state.services = services
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app of one worker process of `sandbox serve --workers N`, from SANDBOX_* variables."""
+    return build_app(Settings.from_env())

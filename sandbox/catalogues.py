@@ -23,15 +23,11 @@ README_END = "<!-- end of error codes -->"
 
 
 def catalogues() -> list[ErrorCatalogue]:
-    """The `CATALOGUE` of every API package's `errors` module, in package order, then the
-    authorization server's."""
+    """The `CATALOGUE` of every API package's (and subpackage's) `errors` module, in package order,
+    then the authorization server's."""
     import sandbox.apis
 
-    names = [
-        f"sandbox.apis.{package.name}.errors"
-        for package in sorted(pkgutil.iter_modules(sandbox.apis.__path__), key=lambda m: m.name)
-        if package.ispkg
-    ]
+    names = [f"{package}.errors" for package in api_packages(sandbox.apis.__path__, "sandbox.apis")]
     found = []
     for name in [*names, "sandbox.identity.errors"]:
         if importlib.util.find_spec(name) is None:
@@ -39,6 +35,17 @@ def catalogues() -> list[ErrorCatalogue]:
         errors = importlib.import_module(name)
         if isinstance(getattr(errors, "CATALOGUE", None), ErrorCatalogue):
             found.append(errors.CATALOGUE)
+    return found
+
+
+def api_packages(path: list[str], prefix: str) -> list[str]:
+    """Every API package, each followed by its subpackages (a family's shared layer, or one API of
+    a family), by name."""
+    found = []
+    for package in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+        if package.ispkg:
+            name = f"{prefix}.{package.name}"
+            found += [name, *api_packages(importlib.import_module(name).__path__, name)]
     return found
 
 

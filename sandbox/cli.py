@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from dataclasses import replace
@@ -11,7 +12,7 @@ import click
 
 from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
 from sandbox.runtime.network import is_loopback
-from sandbox.settings import Settings
+from sandbox.settings import Settings, parse_size
 
 
 class _Instant(click.ParamType):
@@ -24,6 +25,16 @@ class _Instant(click.ParamType):
             self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 instant, e.g. 2026-03-02T06:00:00+01:00", param, ctx)
+
+
+class _Size(click.ParamType):
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        try:
+            return value if isinstance(value, int) else parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.group()
@@ -49,19 +60,42 @@ def main() -> None:
     type=click.IntRange(1, 1_000_000),
     help="Generated worlds kept in memory, per API family and tenant [default 256; env SANDBOX_WORLD_CACHE]",
 )
+@click.option(
+    "--max-memory",
+    type=_Size(),
+    help="Memory budget: journals take at most a quarter, worlds are dropped past it "
+    "[default 1G; env SANDBOX_MAX_MEMORY]",
+)
+@click.option(
+    "--tenant-idle",
+    type=click.IntRange(0),
+    help="Seconds after which a tenant made through the control plane and unused since is deleted; "
+    "0: never [default 86400; env SANDBOX_TENANT_IDLE]",
+)
 @click.option("--admin-token", help="Bearer token the control plane asks for [env SANDBOX_ADMIN_TOKEN]")
 @click.option("--specs-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--fixtures-dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--ssl-certfile", type=click.Path(exists=True), help="Serve HTTPS with this certificate")
 @click.option("--ssl-keyfile", type=click.Path(exists=True), help="Private key of --ssl-certfile")
 @click.option("--log-level", default="info", show_default=True)
-def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving one port; more than one needs a shared store (sqlite:// or redis://)",
+)
+def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
     """Start the sandbox server."""
     import uvicorn
 
     from sandbox.app import build_app
 
     settings = Settings.from_env(**options)
+    if workers > 1 and settings.store.partition(":")[0].lower() == "memory":
+        raise click.UsageError(
+            "--workers needs a store the processes share: --store sqlite:///path/file.db or redis://host:port"
+        )
     generated_token = None
     if settings.admin_token is None and not is_loopback(settings.host):
         generated_token = secrets.token_urlsafe(24)
@@ -78,8 +112,14 @@ def serve(ssl_certfile, ssl_keyfile, log_level, **options) -> None:
         click.echo(f"  {api.prefix:<14} {api.title}{hosts}")
         for scheme_name, secret in (api.fixture.get("demo_credentials") or {}).items():
             click.echo(f"      demo {scheme_name}: {secret}")
+    if workers > 1:
+        click.echo(f"  {workers} worker processes")
+        # each worker imports the app anew, and takes these settings from its environment
+        os.environ.update(settings.environ())
     uvicorn.run(
-        app,
+        "sandbox.app:app_from_env" if workers > 1 else app,
+        factory=workers > 1,
+        workers=workers,
         host=settings.host,
         port=settings.port,
         log_level=log_level,

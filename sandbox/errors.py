@@ -24,7 +24,9 @@ UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 NOT_FOUND = "not_found"
 RATE_LIMITED = "rate_limited"
 MISDIRECTED = "misdirected"
-REQUEST_TOO_LARGE = "request_too_large"
+REQUEST_TOO_LARGE = "request_too_large"  # the body (413)
+URI_TOO_LONG = "uri_too_long"  # the request line (414)
+HEADERS_TOO_LARGE = "headers_too_large"  # the header section (431)
 SERVER_ERROR = "server_error"
 
 REASONS = {

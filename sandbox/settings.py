@@ -28,6 +28,19 @@ def _flag(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
 
 
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from `1073741824`, `512M`, `2G` or `64k` (binary units)."""
+    number, unit = text.strip().rstrip("bB").lower(), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    if not number.isascii() or not number.isdigit() or int(number) < 1:
+        raise ValueError(f"{text!r} is not a size: write bytes, or a whole number with K, M or G")
+    return int(number) * _UNITS[unit]
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -43,6 +56,8 @@ class Settings:
     max_headers: int = 16 * 2**10  # bytes of all request headers together
     max_request_line: int = 8 * 2**10  # bytes of path and query
     admin_token: str | None = None  # required on the control plane when listening beyond loopback
+    max_memory: int = 2**30  # bytes the process aims to stay under (see runtime/housekeeping.py)
+    tenant_idle: int = 24 * 3600  # seconds before an unused tenant made by the control plane goes; 0: never
     specs_dir: Path = field(default_factory=lambda: _data_dir("specs"))  # the emulated APIs
     fixtures_dir: Path = field(default_factory=lambda: _data_dir("fixtures"))
 
@@ -57,6 +72,8 @@ class Settings:
             "max_body": int,
             "max_headers": int,
             "max_request_line": int,
+            "max_memory": parse_size,
+            "tenant_idle": int,
             "now": parse_instant,
             "frozen": _flag,
             "strict": _flag,
@@ -70,3 +87,15 @@ class Settings:
                 values[f.name] = converters.get(f.name, str)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+    def environ(self) -> dict[str, str]:
+        """The SANDBOX_<FIELD> variables that `from_env` reads back as these settings (how worker
+        processes, which import the app anew, get the settings of the command that started them)."""
+        found = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            text = value.isoformat() if isinstance(value, datetime) else str(value)
+            found[f"SANDBOX_{f.name.upper()}"] = text
+        return found

@@ -17,11 +17,24 @@ PACKAGES = {
     "accounting": "apis/accounting",
     "codabox-v2": "apis/codabox",
     "fod": "apis/fod",
+    "ibanity": "apis/codabox/ibanity",
+    "codabox-connect": "apis/codabox/connect",
+    "codabox-bankconnect": "apis/codabox/bankconnect",
 }
 
 
 def test_every_api_package_with_codes_has_a_catalogue():
-    assert set(FAMILIES) == {"informat", "nbb-cbso", "identity", "accounting", "codabox-v2", "fod"}
+    assert set(FAMILIES) == {
+        "informat",
+        "nbb-cbso",
+        "identity",
+        "accounting",
+        "codabox-v2",
+        "fod",
+        "ibanity",
+        "codabox-connect",
+        "codabox-bankconnect",
+    }
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

@@ -57,6 +57,7 @@ class Entry:
         self.query: tuple[tuple[str, str], ...] = tuple((k, v) for k, v in raw.get("query") or [])
         self.status: int = raw["status"]
         self.ignored_query: tuple[str, ...] = tuple(raw.get("ignoredQuery") or ())
+        self.notes: dict = raw.get("notes") or {}  # what the handler noted (RequestContext.note)
         self.fault: str | None = raw.get("fault")
         self.started: datetime = parse_instant(raw["time"])
         self.ended: datetime = self.started + timedelta(milliseconds=raw.get("durationMs") or 0)

@@ -136,12 +136,15 @@ def _group(module: str) -> str:
 
 
 def discover(package: str = "sandbox.apis") -> None:
-    """Import the `contracts` module of each API package under `package`; importing it registers
-    the API's own checks, so a new API brings its checks with no change here."""
+    """Import the `contracts` module of each API package under `package`, and of their subpackages;
+    importing it registers the API's own checks, so a new API brings its checks with no change here."""
     for found in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if not found.ispkg:
+            continue
         module = f"{package}.{found.name}.contracts"
-        if found.ispkg and importlib.util.find_spec(module) is not None:
+        if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)
+        discover(f"{package}.{found.name}")
 
 
 class UnknownCheck(ValueError):

@@ -36,8 +36,17 @@ class Issued:
         return self.entry.clock + timedelta(seconds=self.lifetime) if self.entry.clock else None
 
 
-def issued_token(entry: Entry) -> Issued | None:
-    if entry.api != IDENTITY or entry.operation_id not in TOKEN_OPERATIONS or entry.status != 200:
+def is_token_request(ctx: Context, entry: Entry) -> bool:
+    """A request to the authorization server's token endpoint, or to an API's own (marked
+    `x-sandbox: {token-endpoint: true}` in its spec)."""
+    if entry.api == IDENTITY:
+        return entry.operation_id in TOKEN_OPERATIONS
+    operation = ctx.operation(entry.api, entry.operation_id)
+    return operation is not None and operation.token_endpoint
+
+
+def issued_token(ctx: Context, entry: Entry) -> Issued | None:
+    if entry.status != 200 or not is_token_request(ctx, entry):
         return None
     body = entry.response_json
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
@@ -78,7 +87,7 @@ def token_reused_until_expiry(ctx: Context) -> Judgement:
     for entry in ctx.entries:
         if (revoked := _revoked_token(entry)) is not None:
             done_with.add(revoked)
-        if (new := issued_token(entry)) is not None:
+        if (new := issued_token(ctx, entry)) is not None:
             issued += 1
             old = held.get(new.scope)
             margin = ctx.config.token_expiry_margin

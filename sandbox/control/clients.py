@@ -24,6 +24,8 @@ async def create_client(ctx: RequestContext) -> Reply:
     tenant = await known_tenant(ctx)
     known_scopes(ctx, "scopes", ctx.body["scopes"])
     client = await ctx.services.tenants.add_client(tenant, ctx.body["scopes"], ctx.body.get("redirectUris"))
+    if client is None:
+        raise ApiError(404, detail=f"No tenant {tenant.id!r}")
     return Reply(client_view(client), status=201)
 
 

@@ -67,10 +67,15 @@ async def get_tenant(ctx: RequestContext) -> dict:
 @package.handler("updateTenant")
 async def update_tenant(ctx: RequestContext) -> dict:
     tenant = await known_tenant(ctx)
-    tenant.name = ctx.body.get("name", tenant.name)
-    tenant.token_lifetime = ctx.body.get("tokenLifetime", tenant.token_lifetime)
-    await ctx.services.tenants.save(tenant)
-    return tenant_view(tenant)
+
+    def renamed(record: Tenant) -> None:
+        record.name = ctx.body.get("name", record.name)
+        record.token_lifetime = ctx.body.get("tokenLifetime", record.token_lifetime)
+
+    changed = await ctx.services.tenants.update(tenant.id, renamed)
+    if changed is None:
+        raise ApiError(404, detail=f"No tenant {tenant.id!r}")
+    return tenant_view(changed)
 
 
 @package.handler("deleteTenant")

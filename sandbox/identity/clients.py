@@ -49,7 +49,8 @@ async def authenticate_client(ctx: RequestContext) -> OAuthClient:
                 "No client authentication: send HTTP Basic credentials, or client_id and client_secret"
             )
     client = await ctx.services.tenants.client(client_id)
-    if client is None:
+    # A client whose tenant is gone (a deletion that stopped half-way) authenticates as nobody.
+    if client is None or await ctx.services.tenants.get(client.tenant) is None:
         raise _invalid_client(f"No client {client_id!r}")
     ctx.attribute(client.tenant)  # its tenant's journal shows the client's token requests, failed ones too
     if not hmac.compare_digest(client.client_secret.encode(), secret.encode()):

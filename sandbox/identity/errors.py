@@ -33,6 +33,13 @@ ACCESS_DENIED = _add("access_denied", 302, "The user denied the client access", 
 _add(errors.UNKNOWN_PATH, 404, "No endpoint at this path")
 _add(errors.METHOD_NOT_ALLOWED, 405, "The endpoint does not take this method")
 _add(errors.NOT_ACCEPTABLE, 406, "No answer of the endpoint matches `Accept`")
+_add(
+    errors.REQUEST_TOO_LARGE,
+    413,
+    "The request body is over the limit: 10 MB unless the operation states its own",
+)
+_add(errors.URI_TOO_LONG, 414, "The path and query are over 8 kB")
+_add(errors.HEADERS_TOO_LARGE, 431, "The headers are over 16 kB together")
 _add(errors.RATE_LIMITED, 429, "The tenant's rate limit is used up; retry after `Retry-After` seconds")
 _add(errors.SERVER_ERROR, 500, "The sandbox failed (or a fault the tenant switched on)")
 

@@ -16,7 +16,7 @@ button{font-size:1rem;padding:.5em 1.5em;margin-right:1em}
 """
 
 
-def _page(title: str, body: str) -> str:
+def page(title: str, body: str) -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
@@ -31,7 +31,7 @@ def consent(request: AuthorizationRequest, action: str, tenant_name: str) -> str
         f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
         for name, value in request.fields().items()
     )
-    return _page(
+    return page(
         f"Authorize {request.client.client_id}",
         f"<h1>Authorize <code>{client_id}</code></h1>\n"
         f"<p>The application <strong>{client_id}</strong> of <strong>{escape(tenant_name)}</strong> "
@@ -48,7 +48,7 @@ def consent(request: AuthorizationRequest, action: str, tenant_name: str) -> str
 
 
 def refusal(description: str) -> str:
-    return _page(
+    return page(
         "Authorization request refused",
         "<h1>Authorization request refused</h1>\n"
         f'<p id="error">{escape(description)}</p>\n'
@@ -58,4 +58,4 @@ def refusal(description: str) -> str:
 
 
 def redirecting(location: str) -> str:
-    return _page("Redirecting", f'<p>Continue to <a href="{escape(location)}">{escape(location)}</a>.</p>')
+    return page("Redirecting", f'<p>Continue to <a href="{escape(location)}">{escape(location)}</a>.</p>')

@@ -28,13 +28,15 @@ from sandbox.spec.loader import SpecError
 
 class Attempt:
     """What trying the requirements of one request learned: whether the client presented a key or
-    Basic credentials, the first bearer refusal, and the claims of an accepted token."""
+    Basic credentials, the first bearer refusal, the first refusal of a secret no tenant holds
+    (for schemes whose spec gives that its own status), and the claims of an accepted token."""
 
-    __slots__ = ("claims", "presented", "refusal")
+    __slots__ = ("claims", "presented", "refusal", "unknown")
 
     def __init__(self) -> None:
         self.presented = False
         self.refusal: ApiError | None = None
+        self.unknown: ApiError | None = None
         self.claims: Claims | None = None
 
 
@@ -56,7 +58,16 @@ class Scheme:
 
 
 class RegisteredSecret(Scheme):
-    """A secret the client presents as such, registered to one tenant per API and scheme."""
+    """A secret the client presents as such, registered to one tenant per API and scheme. A spec
+    may give a secret that no tenant holds its own status (`x-sandbox-unknown-status: 403`: CodaBox
+    forbids a software key it never issued, where a missing one is 401)."""
+
+    def __init__(self, name: str, scheme: dict) -> None:
+        super().__init__(name, scheme)
+        self.unknown_status: int = scheme.get("x-sandbox-unknown-status", 401)
+
+    def described(self) -> str:
+        return f"{self.name} credentials"
 
     async def owner(
         self, services: Services, api: ApiRuntime, request: Request, scopes: list[str], attempt: Attempt
@@ -65,7 +76,10 @@ class RegisteredSecret(Scheme):
         if secret is None:
             return None
         attempt.presented = True
-        return await services.tenants.owner(api.name, self.name, secret) if secret else None
+        owner = await services.tenants.owner(api.name, self.name, secret) if secret else None
+        if owner is None and self.unknown_status == 403 and attempt.unknown is None:
+            attempt.unknown = ApiError(403, errors.FORBIDDEN, f"Forbidden: unknown {self.described()}")
+        return owner
 
 
 class ApiKey(RegisteredSecret):
@@ -74,6 +88,9 @@ class ApiKey(RegisteredSecret):
     def __init__(self, name: str, scheme: dict) -> None:
         super().__init__(name, scheme)
         self.location, self.key_name = scheme["in"], scheme["name"]
+
+    def described(self) -> str:
+        return f"{self.key_name} key"
 
     def secret(self, request: Request) -> str | None:
         if self.location == "header":
@@ -255,6 +272,8 @@ async def identify(
             return tenant, needed.templates, attempt.claims
     if attempt.refusal is not None and not attempt.presented:
         raise attempt.refusal
+    if attempt.unknown is not None:
+        raise attempt.unknown
     if attempt.presented:
         raise ApiError(401, errors.INVALID_CREDENTIALS, "The credentials are not valid for this operation")
     raise ApiError(401, errors.MISSING_CREDENTIALS, "This operation needs credentials")

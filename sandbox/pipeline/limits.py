@@ -16,11 +16,16 @@ from sandbox import errors
 from sandbox.errors import ApiError
 from sandbox.spec.operations import Operation
 
+_LIMITS = {
+    413: (errors.REQUEST_TOO_LARGE, "request body"),
+    414: (errors.URI_TOO_LONG, "request line"),
+    431: (errors.HEADERS_TOO_LARGE, "header section"),
+}
 
-def _refusal(status: int, what: str, limit: int) -> ApiError:
-    return ApiError(
-        status, errors.REQUEST_TOO_LARGE, f"The {what} is larger than the sandbox takes ({limit} bytes)"
-    )
+
+def _refusal(status: int, limit: int) -> ApiError:
+    kind, what = _LIMITS[status]
+    return ApiError(status, kind, f"The {what} is larger than the sandbox takes ({limit} bytes)")
 
 
 def check_head(scope: Scope, request_line: int, headers: int) -> None:
@@ -28,9 +33,9 @@ def check_head(scope: Scope, request_line: int, headers: int) -> None:
     beyond `headers` bytes in all."""
     line = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
     if line > request_line:
-        raise _refusal(414, "request line", request_line)
+        raise _refusal(414, request_line)
     if sum(len(k) + len(v) + 4 for k, v in scope["headers"]) > headers:
-        raise _refusal(431, "header section", headers)
+        raise _refusal(431, headers)
 
 
 class BoundedReceive:
@@ -45,7 +50,7 @@ class BoundedReceive:
 
     def check_declared(self) -> None:
         if self._declared is not None and self._declared > self.limit:
-            raise _refusal(413, "request body", self.limit)
+            raise _refusal(413, self.limit)
 
     async def __call__(self) -> Message:
         self.check_declared()
@@ -53,7 +58,7 @@ class BoundedReceive:
         if message["type"] == "http.request":
             self.received += len(message.get("body", b""))
             if self.received > self.limit:
-                raise _refusal(413, "request body", self.limit)
+                raise _refusal(413, self.limit)
         return message
 
 

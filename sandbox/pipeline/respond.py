@@ -69,11 +69,23 @@ def _strict_failure(op: Operation, found: list[Violation]) -> None:
 def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exchange) -> None:
     """Headers on every answer, refusals included: the request id (echoed, or a fresh one) and the
     room left under the rate limit."""
+    added: dict[str, str] = {}
     if api.request_id_header:
         sent = request.headers.get(api.request_id_header)
-        response.headers[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
+        added[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
     if exchange.room is not None:
-        response.headers.update(exchange.room.headers())
+        added.update(exchange.room.headers())
+    _add_headers(response, added)
+
+
+def _add_headers(response: Response, added: dict[str, str]) -> None:
+    """As `response.headers.update(added)` does, in one pass over the headers rather than one a name."""
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in added.items()]
+    names = {name for name, _ in raw}
+    if any(name in names for name, _ in response.raw_headers):
+        response.headers.update(added)  # some are there already: replaced where they stand
+    else:
+        response.raw_headers.extend(raw)
 
 
 def _echoable(value: str | None) -> bool:

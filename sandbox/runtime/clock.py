@@ -92,13 +92,15 @@ class Clocks:
     async def get(self, tenant: str | None) -> Clock:
         state = None
         if tenant is not None:
-            state = await self.store.get(keys.clock(tenant))
+            state = await self.store.cache.get(keys.clock(tenant))
         if state is None:
-            state = await self.store.get(keys.DEFAULT_CLOCK)
+            state = await self.store.cache.get(keys.DEFAULT_CLOCK)
         return Clock.from_state(state) if state else Clock()
 
     async def save(self, tenant: str | None, clock: Clock) -> None:
         await self.store.set(keys.clock(tenant) if tenant else keys.DEFAULT_CLOCK, clock.state())
+        await self.store.cache.changed()
 
     async def reset(self, tenant: str | None) -> None:
         await self.store.delete(keys.clock(tenant) if tenant else keys.DEFAULT_CLOCK)
+        await self.store.cache.changed()

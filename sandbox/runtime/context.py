@@ -93,6 +93,11 @@ class RequestContext(TenantScope):
     def now(self) -> datetime:
         return self.clock.now()
 
+    def note(self, **values: Any) -> None:
+        """Journal `values` with this exchange, for the contract checks: what the answer meant that
+        its kept body cannot show (the journal keeps only the start of a long body). Keep them small."""
+        self.exchange.notes.update(values)
+
     def attribute(self, tenant: str) -> None:
         """Journal this exchange under `tenant`: for operations that learn the tenant themselves
         (a token request names its client in the body, not in a security scheme), and by that

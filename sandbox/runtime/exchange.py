@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -19,6 +20,8 @@ class Exchange:
     fault: str | None = None  # the faults that fired, comma-separated
     clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
     ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
+    journal_body: tuple[bytes, Any] | None = None  # a kept answer's body, and that body as journaled
+    notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
 
 
 class DroppedConnection(Response):

@@ -37,26 +37,33 @@ class Faults:
         self.store = store
 
     async def list(self, tenant: str) -> list[Fault]:
-        return [Fault(**raw) for raw in await self.store.get(keys.faults(tenant)) or []]
+        return _faults(await self.store.get(keys.faults(tenant)))
 
     async def add(self, tenant: str, **fields) -> Fault:
         fault = Fault(id=uuid.uuid4().hex[:12], **fields)
-        await self.store.set(keys.faults(tenant), [asdict(f) for f in [*await self.list(tenant), fault]])
+        await self.store.update(keys.faults(tenant), lambda current: [*(current or []), asdict(fault)])
+        await self.store.cache.changed()
         return fault
 
     async def remove(self, tenant: str, fault_id: str | None = None) -> bool:
         """One fault, or all of them when `fault_id` is None; False when there was none."""
-        current = await self.list(tenant)
-        kept = [f for f in current if fault_id is not None and f.id != fault_id]
-        await self.store.set(keys.faults(tenant), [asdict(f) for f in kept])
-        await self.store.delete(*[keys.fault_used(tenant, f.id) for f in current if f not in kept])
-        return len(kept) < len(current)
+        removed: list[str] = []
+
+        def without(current: list[dict] | None) -> list[dict] | None:
+            kept = [f for f in current or [] if fault_id is not None and f["id"] != fault_id]
+            removed[:] = [f["id"] for f in current or [] if f not in kept]
+            return kept or None
+
+        await self.store.update(keys.faults(tenant), without)
+        await self.store.delete(*[keys.fault_used(tenant, removed_id) for removed_id in removed])
+        await self.store.cache.changed()
+        return bool(removed)
 
     async def triggered(self, tenant: str, api: str, operation_id: str) -> list[tuple[Fault, int]]:
         """The faults this call sets off, each with how many times it has now fired (a counted
         fault stops once spent)."""
         fired = []
-        for fault in await self.list(tenant):
+        for fault in await self.store.cache.get(keys.faults(tenant), _faults):
             if not fault.matches(api, operation_id) or fault.kind == "slow_job":
                 continue
             used = await self.store.incr(keys.fault_used(tenant, fault.id))
@@ -67,10 +74,14 @@ class Faults:
     async def job_factor(self, tenant: str, api: str, operation_id: str) -> float:
         """How many times longer an async job started by this operation takes."""
         factor = 1.0
-        for fault in await self.list(tenant):
+        for fault in await self.store.cache.get(keys.faults(tenant), _faults):
             if fault.kind == "slow_job" and fault.matches(api, operation_id):
                 factor *= fault.factor
         return factor
+
+
+def _faults(raw: list[dict] | None) -> list[Fault]:
+    return [Fault(**fields) for fields in raw or []]
 
 
 def retry_after(status: int) -> dict[str, str]:

@@ -23,6 +23,8 @@ BODY_LIMIT = 2048  # characters of a body kept in the journal
 PDF_PREVIEW_LIMIT = 32 * 1024  # bytes of a PDF kept whole to be looked at (an NBB deposit PDF: 2.6 KB)
 ZIP_LISTING_LIMIT = 200  # entries of a zip listed (a daily extract can hold thousands)
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
+MAX_NOTED = 10_000  # tenants noted as active between two housekeeping rounds (5 s apart)
+NOT_JOURNALED = object()  # a body whose journal form is still to be made
 _SECRETS = r"authorization|cookie|secret|password|passwd|token|api[-_]?key|subscription[-_]?key|code_verifier"
 _SECRET_NAME = re.compile(rf"{_SECRETS}|^code$|^key$", re.I)
 _SECRET_HEADER = re.compile(rf"{_SECRETS}|key$", re.I)  # X-Api-Key, NBB-CBSO-Subscription-Key, ...
@@ -114,7 +116,8 @@ def _json_text(raw: bytes) -> str:
     return text[:BODY_LIMIT] + "..." if len(raw) > len(head) or len(text) > BODY_LIMIT else text
 
 
-def _body(raw: bytes, content_type: str) -> Any:
+def journaled_body(raw: bytes, content_type: str) -> Any:
+    """A body as the journal keeps it: redacted, and cut or summarised past BODY_LIMIT."""
     if not raw:
         return None
     main = content_type.split(";", 1)[0].strip().lower()
@@ -165,6 +168,8 @@ def entry(
     fault: str | None = None,
     clock: str | None = None,
     ignored_query: list[str] | None = None,
+    journaled_response_body: Any = NOT_JOURNALED,
+    notes: dict | None = None,
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
@@ -182,11 +187,13 @@ def entry(
         "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
         "request": {
             "headers": [[k, redact_header(k, v)] for k, v in request_headers],
-            "body": _body(request_body, request_type),
+            "body": journaled_body(request_body, request_type),
         },
         "response": {
             "headers": [[k, redact_header(k, v)] for k, v in response_headers],
-            "body": _body(response_body, response_type),
+            "body": journaled_body(response_body, response_type)
+            if journaled_response_body is NOT_JOURNALED
+            else journaled_response_body,
         },
     }
     sides = (("request", request_body, request_type), ("response", response_body, response_type))
@@ -194,6 +201,8 @@ def entry(
         preview = _preview(raw, content_type)
         if preview is not None:  # zips and PDFs only
             kept[side]["preview"] = preview
+    if notes:  # a handler's notes for the contract checks; most exchanges have none
+        kept["notes"] = notes
     return kept
 
 
@@ -201,8 +210,12 @@ class Journal:
     def __init__(self, store: Store, size: int) -> None:
         self.store = store
         self.size = size
+        # Tenants journaled since housekeeping last looked: what tells a used tenant from an idle one.
+        self.recently_active: set[str] = set()
 
     async def record(self, tenant: str, item: dict) -> int:
+        if len(self.recently_active) < MAX_NOTED:  # an app served without its lifespan never drains it
+            self.recently_active.add(tenant)
         return await self.store.append(keys.journal(tenant), item, self.size)
 
     async def read(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 SIGNING_KEY = "oauth:signing-key"
 DEFAULT_CLOCK = "clock:default"
+# bumped by every change to a record that processes cache (see runtime/cache.py)
+GENERATION = "generation"
 
 
 # -- shared records -------------------------------------------------------------------------------
@@ -17,6 +19,11 @@ def tenant(tenant_id: str) -> str:
 
 
 TENANTS = tenant("")
+
+
+def tenant_active(tenant_id: str) -> str:
+    """Present while the tenant was used recently (it expires after the idle time)."""
+    return f"tenant-active:{tenant_id}"
 
 
 def credential(api: str, scheme: str, secret: str) -> str:

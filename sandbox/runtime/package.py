@@ -6,7 +6,7 @@ trigger through the control plane."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,13 +57,23 @@ class ApiPackage:
         self.render_error = render_error
         self.create_world = create_world
         self.handlers: dict[str, Handler] = {}
+        # operationId -> what besides the request the answer depends on (see `handler`)
+        self.kept_by: dict[str, Callable[[RequestContext], Hashable]] = {}
         self.actions: dict[str, Action] = {}
 
-    def handler(self, operation_id: str) -> Callable[[Handler], Handler]:
+    def handler(
+        self, operation_id: str, kept_by: Callable[[RequestContext], Hashable] | None = None
+    ) -> Callable[[Handler], Handler]:
+        """`kept_by`: the handler's answer is a pure function of the tenant's world, the request's
+        parameters, base URL and negotiated media type, and of what `kept_by(ctx)` returns (the
+        clock's day, say), so each process keeps answers until a change (a reset, a clock move)."""
+
         def register(func: Handler) -> Handler:
             if operation_id in self.handlers:
                 raise ValueError(f"two handlers for {operation_id}")
             self.handlers[operation_id] = func
+            if kept_by is not None:
+                self.kept_by[operation_id] = kept_by
             return func
 
         return register

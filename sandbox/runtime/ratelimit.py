@@ -51,14 +51,19 @@ class RateLimiter:
         return {api: self._limit(api, own) for api in self.defaults}
 
     async def configure(self, tenant: str, changes: dict[str, dict]) -> dict[str, Limit]:
-        own = await self.store.get(keys.rate_limits(tenant)) or {}
-        for api, limit in changes.items():
-            own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
-        await self.store.set(keys.rate_limits(tenant), own)
+        def changed(current: dict | None) -> dict:
+            own = dict(current or {})
+            for api, limit in changes.items():
+                own[api] = asdict(Limit(**{**asdict(self._limit(api, own)), **limit}))
+            return own
+
+        await self.store.update(keys.rate_limits(tenant), changed)
+        await self.store.cache.changed()
         return await self.limits(tenant)
 
     async def reset(self, tenant: str) -> None:
         await self.store.delete(keys.rate_limits(tenant))
+        await self.store.cache.changed()
 
     async def take(self, tenant: str, api: str) -> Room:
         """Count one request; past the limit, raise the 429 with `Retry-After`."""
@@ -69,7 +74,7 @@ class RateLimiter:
         return await self._count(tenant, api, counted=False)
 
     async def _count(self, tenant: str, api: str, counted: bool) -> Room:
-        limit = self._limit(api, await self.store.get(keys.rate_limits(tenant)) or {})
+        limit = self._limit(api, await self.store.cache.get(keys.rate_limits(tenant)) or {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
         window = keys.rate_window(tenant, api, limit.window, window_start)

@@ -10,6 +10,7 @@ from sandbox.runtime import keys
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.clock import Clock, Clocks
 from sandbox.runtime.faults import Faults
+from sandbox.runtime.housekeeping import JOURNAL_SHARE
 from sandbox.runtime.jobs import Jobs
 from sandbox.runtime.journal import Journal
 from sandbox.runtime.network import HostRule
@@ -72,6 +73,7 @@ class Services:
             key for key in await self.store.keys(keys.state_prefix(tenant_id)) if not key.startswith(kept)
         ]
         await self.store.delete(*doomed)
+        await self.store.cache.changed()
         self.worlds.drop(tenant_id)
 
     async def delete_tenant(self, tenant_id: str) -> bool:
@@ -81,7 +83,7 @@ class Services:
 
 def open_services(settings: Settings, apis: list[ApiRuntime]) -> Services:
     """The services of one sandbox over the store that `settings.store` names."""
-    store = open_store(settings.store)
+    store = open_store(settings.store, max_log_bytes=settings.max_memory // JOURNAL_SHARE)
     tenants = Tenants(store)
     clocks = Clocks(store)
     faults = Faults(store)

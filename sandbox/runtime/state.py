@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -38,6 +38,11 @@ class TenantState:
     async def add(self, *parts: str, value: Any, ttl: float | None = None) -> bool:
         """Store `value` only if nothing is there yet (atomic in every store): True if this call did."""
         return await self.store.add(self.key(*parts), value, ttl=ttl)
+
+    async def update(self, *parts: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        """Read-modify-write of one record, atomic in every store (see `Store.update`): returns
+        what `change` made of it, and loses no concurrent writer's change."""
+        return await self.store.update(self.key(*parts), change, ttl=ttl)
 
     async def delete(self, *parts: str) -> None:
         await self.store.delete(self.key(*parts))

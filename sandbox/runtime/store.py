@@ -6,12 +6,16 @@ it), `redis://host:port` (hosts behind a load balancer share it). Values are JSO
 
 from __future__ import annotations
 
+import functools
 import time
 from abc import ABC, abstractmethod
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from typing import Any
 
 import orjson
+
+from sandbox.runtime.cache import StoreCache
 
 
 class Store(ABC):
@@ -26,6 +30,14 @@ class Store(ABC):
     @abstractmethod
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Set only if absent; True when this call set it."""
+
+    @abstractmethod
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        """Read-modify-write as one step: store what `change` makes of the current value (None
+        when absent) and return it; when it returns None the key is deleted. No concurrent writer,
+        in this process or another, is lost. `change` may run more than once (a backend retries it
+        when another writer came first), so it must compute from its argument only; an exception
+        it raises leaves the key as it was."""
 
     @abstractmethod
     async def take(self, key: str) -> Any | None:
@@ -55,6 +67,11 @@ class Store(ABC):
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         """Log entries with a sequence number above `after`, oldest first."""
 
+    @functools.cached_property
+    def cache(self) -> StoreCache:
+        """What this process keeps of the store between requests."""
+        return StoreCache(self)
+
     async def close(self) -> None:  # noqa: B027 - a backend without connections has nothing to close
         """Release connections."""
 
@@ -73,12 +90,44 @@ def _packed(value: Any) -> bytes:
     return memoryview(dumps(value)).tobytes()
 
 
-class MemoryStore(Store):
-    """One process's memory. Values are stored serialised, so no caller shares a mutable object."""
+# How often the memory store drops expired values nobody reads again (such as the counters of
+# rate-limit windows that have passed), in seconds.
+PURGE_EVERY = 60.0
 
-    def __init__(self) -> None:
+
+class _Log:
+    """A bounded log of the memory store, with what its entries weigh."""
+
+    __slots__ = ("bytes", "entries", "seq")
+
+    def __init__(self, max_len: int) -> None:
+        self.entries: deque[tuple[int, bytes]] = deque(maxlen=max_len)
+        self.seq = 0  # outlives the entries trimming drops, so a number is never handed out twice
+        self.bytes = 0
+
+    def drop_oldest(self) -> int:
+        _, raw = self.entries.popleft()
+        self.bytes -= len(raw)
+        return len(raw)
+
+
+class MemoryStore(Store):
+    """One process's memory. Values are stored serialised, so no caller shares a mutable object.
+
+    `max_log_bytes` bounds what all logs together hold (journals of every tenant): past it, the
+    oldest entries of the log least recently appended to go first."""
+
+    def __init__(self, max_log_bytes: int | None = None) -> None:
         self._values: dict[str, tuple[bytes, float | None]] = {}
-        self._logs: dict[str, tuple[deque[tuple[int, bytes]], list[int]]] = {}
+        self._logs: OrderedDict[str, _Log] = OrderedDict()  # least recently appended first
+        self._log_bytes = 0
+        self.max_log_bytes = max_log_bytes
+        self._next_purge = time.monotonic() + PURGE_EVERY
+
+    @property
+    def log_bytes(self) -> int:
+        """What the entries of every log weigh together, in bytes."""
+        return self._log_bytes
 
     def _live(self, key: str) -> bytes | None:
         found = self._values.get(key)
@@ -90,9 +139,23 @@ class MemoryStore(Store):
             return None
         return raw
 
-    @staticmethod
-    def _expiry(ttl: float | None) -> float | None:
-        return None if ttl is None else time.monotonic() + ttl
+    def _expiry(self, ttl: float | None) -> float | None:
+        if ttl is None:
+            return None
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self.purge_expired()
+        return now + ttl
+
+    def purge_expired(self) -> int:
+        """Drop every expired value; returns how many. Values with a ttl are written through
+        `_expiry`, which calls this now and then, so they cannot pile up unread."""
+        now = time.monotonic()
+        expired = [key for key, (_, expires) in self._values.items() if expires is not None and expires < now]
+        for key in expired:
+            del self._values[key]
+        self._next_purge = now + PURGE_EVERY
+        return len(expired)
 
     async def get(self, key: str) -> Any | None:
         return loads(self._live(key))
@@ -106,6 +169,15 @@ class MemoryStore(Store):
         self._values[key] = (_packed(value), self._expiry(ttl))
         return True
 
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        # No await between the read and the write: nothing else runs in between.
+        value = change(loads(self._live(key)))
+        if value is None:
+            self._values.pop(key, None)
+        else:
+            self._values[key] = (_packed(value), self._expiry(ttl))
+        return value
+
     async def take(self, key: str) -> Any | None:
         raw = self._live(key)
         self._values.pop(key, None)
@@ -114,7 +186,12 @@ class MemoryStore(Store):
     async def delete(self, *keys: str) -> None:
         for key in keys:
             self._values.pop(key, None)
-            self._logs.pop(key, None)
+            self._forget_log(key)
+
+    def _forget_log(self, key: str) -> None:
+        log = self._logs.pop(key, None)
+        if log is not None:
+            self._log_bytes -= log.bytes
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         raw = self._live(key)
@@ -135,31 +212,55 @@ class MemoryStore(Store):
         for key in doomed:
             del self._values[key]
         for key in logs:
-            del self._logs[key]
+            self._forget_log(key)
         return len(doomed) + len(logs)
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        entries, counter = self._logs.setdefault(key, (deque(maxlen=max_len), [0]))
-        if entries.maxlen != max_len:
-            entries = deque(entries, maxlen=max_len)
-            self._logs[key] = (entries, counter)
-        counter[0] += 1
-        entries.append((counter[0], _packed(value)))
-        return counter[0]
+        log = self._logs.get(key)
+        if log is None:
+            log = self._logs[key] = _Log(max_len)
+        else:
+            self._logs.move_to_end(key)
+        if log.entries.maxlen != max_len:
+            kept = list(log.entries)[-max_len:] if max_len else []
+            self._log_bytes -= log.bytes - sum(len(raw) for _, raw in kept)
+            log.bytes = sum(len(raw) for _, raw in kept)
+            log.entries = deque(kept, maxlen=max_len)
+        if max_len and len(log.entries) == max_len:
+            self._log_bytes -= log.drop_oldest()
+        log.seq += 1
+        raw = _packed(value)
+        if max_len:
+            log.entries.append((log.seq, raw))
+            log.bytes += len(raw)
+            self._log_bytes += len(raw)
+        self._keep_logs_within_budget()
+        return log.seq
+
+    def _keep_logs_within_budget(self) -> None:
+        if self.max_log_bytes is None:
+            return
+        for log in self._logs.values():
+            while self._log_bytes > self.max_log_bytes and log.entries:
+                self._log_bytes -= log.drop_oldest()
+            if self._log_bytes <= self.max_log_bytes:
+                return
 
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
-        found = self._logs.get(key)
-        if found is None:
+        log = self._logs.get(key)
+        if log is None:
             return []
-        picked = [(seq, raw) for seq, raw in found[0] if seq > after][:limit]
+        picked = [(seq, raw) for seq, raw in log.entries if seq > after][:limit]
         return [(seq, loads(raw)) for seq, raw in picked]
 
 
-def open_store(url: str) -> Store:
-    """`memory://`, `sqlite:///path/to/file.db` or `redis://host:port[/db]`."""
+def open_store(url: str, *, max_log_bytes: int | None = None) -> Store:
+    """`memory://`, `sqlite:///path/to/file.db` or `redis://host:port[/db]`; `max_log_bytes` bounds
+    the logs of the memory store, which hold them in this process's memory (the others on disk or
+    in Redis, whose own limits apply)."""
     scheme = url.split(":", 1)[0].lower()
     if scheme == "memory":
-        return MemoryStore()
+        return MemoryStore(max_log_bytes)
     if scheme == "sqlite":
         from sandbox.runtime.store_sqlite import SqliteStore
 

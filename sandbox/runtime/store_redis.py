@@ -3,16 +3,26 @@
 Every key lives under a namespace (`sbx:` unless told otherwise), so the sandbox can share a Redis
 with other programs: `sbx:v:<key>` holds a value or counter (a JSON string, so INCRBY works on it),
 `sbx:l:<key>` a log (a list of "seq|json") and `sbx:n:<key>` that log's sequence counter, which
-trimming leaves alone. Each method is one atomic command or Lua script.
+trimming leaves alone. Each method is one atomic command or Lua script; `update` is an optimistic
+transaction (WATCH/MULTI/EXEC).
+
+A round trip costs the client far more than the command: the commands of one method call each
+(get, set, add, take, incr, append) that queue up while one pipeline is on the wire go together in
+the next (not a transaction: each command stays atomic on its own, in the order sent).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as redis
+from redis.asyncio.client import Pipeline
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError, WatchError
 
+from sandbox.runtime.batches import Batches, Outcomes
 from sandbox.runtime.store import Store, dumps, loads
 
 VALUE, LOG, LOG_COUNTER = "v", "l", "n"
@@ -64,6 +74,7 @@ class RedisStore(Store):
         self._incr = client.register_script(INCR)
         self._append = client.register_script(APPEND)
         self._since = client.register_script(SINCE)
+        self._batches: Batches[Callable[[Pipeline], Any]] = Batches(self._pipelined)
 
     @classmethod
     def from_url(cls, url: str, namespace: str = "sbx:") -> RedisStore:
@@ -75,26 +86,45 @@ class RedisStore(Store):
         return f"{self._namespace}{kind}:{key}"
 
     async def get(self, key: str) -> Any | None:
-        return loads(await self._redis.get(self._key(VALUE, key)))
+        return loads(await self._queued(lambda pipe: pipe.get(self._key(VALUE, key))))
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
-        await self._redis.set(self._key(VALUE, key), dumps(value), px=_milliseconds(ttl))
+        raw, px = dumps(value), _milliseconds(ttl)
+        await self._queued(lambda pipe: pipe.set(self._key(VALUE, key), raw, px=px))
 
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
-        added = await self._redis.set(self._key(VALUE, key), dumps(value), px=_milliseconds(ttl), nx=True)
-        return bool(added)
+        raw, px = dumps(value), _milliseconds(ttl)
+        return bool(await self._queued(lambda pipe: pipe.set(self._key(VALUE, key), raw, px=px, nx=True)))
+
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        # Optimistic: WATCH makes EXEC fail when another client wrote the key since we read it;
+        # then read and change again. Each round some writer wins, so the retries end.
+        name = self._key(VALUE, key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(name)
+                    value = change(loads(await pipe.get(name)))
+                    pipe.multi()
+                    if value is None:
+                        pipe.delete(name)
+                    else:
+                        pipe.set(name, dumps(value), px=_milliseconds(ttl))
+                    await pipe.execute()
+                    return value
+                except WatchError:
+                    continue
 
     async def take(self, key: str) -> Any | None:
-        return loads(await self._redis.getdel(self._key(VALUE, key)))
+        return loads(await self._queued(lambda pipe: pipe.getdel(self._key(VALUE, key))))
 
     async def delete(self, *keys: str) -> None:
         if keys:
             await self._redis.unlink(*(self._key(kind, key) for key in keys for kind in KINDS))
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
-        ttl_ms = _milliseconds(ttl)
-        counted = await self._incr(keys=[self._key(VALUE, key)], args=[amount, ttl_ms or ""])
-        return int(counted)
+        keys, args = [self._key(VALUE, key)], [amount, _milliseconds(ttl) or ""]
+        return int(await self._queued(lambda pipe: _script(pipe, self._incr, keys, args)))
 
     async def keys(self, prefix: str) -> list[str]:
         # A log always has its counter, even when max_len=0 left its list empty (and so absent).
@@ -114,8 +144,8 @@ class RedisStore(Store):
         return deleted
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        keys = [self._key(LOG, key), self._key(LOG_COUNTER, key)]
-        return int(await self._append(keys=keys, args=[dumps(value), max_len]))
+        keys, args = [self._key(LOG, key), self._key(LOG_COUNTER, key)], [dumps(value), max_len]
+        return int(await self._queued(lambda pipe: _script(pipe, self._append, keys, args)))
 
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         if limit < 1:  # LRANGE would read a range ending at -1 as "to the end"
@@ -130,11 +160,36 @@ class RedisStore(Store):
     async def close(self) -> None:
         await self._redis.aclose()
 
+    async def _queued(self, command: Callable[[Pipeline], Any]) -> Any:
+        """The reply to one command, sent in the next pipeline."""
+        return await self._batches.run(command)
+
+    async def _pipelined(self, commands: list[Callable[[Pipeline], Any]]) -> Outcomes:
+        replies = await self._send(commands)
+        unknown = [index for index, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
+        if unknown:  # a Redis restarted since: its scripts are gone, and those commands did not run
+            for script in (self._incr, self._append, self._since):
+                await self._redis.script_load(script.script)
+            for index, reply in zip(unknown, await self._send([commands[i] for i in unknown]), strict=True):
+                replies[index] = reply
+        return [(reply, None) if isinstance(reply, Exception) else (None, reply) for reply in replies]
+
+    async def _send(self, commands: list[Callable[[Pipeline], Any]]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for command in commands:
+                command(pipe)
+            return await pipe.execute(raise_on_error=False)
+
     async def _scan(self, prefix: str, kinds: str) -> set[str]:
         """Keys under `prefix` of those `kinds`; SCAN may name a key twice."""
         pattern = f"{_glob_escape(self._namespace)}[{kinds}]:{_glob_escape(prefix)}*"
         skip = len(self._namespace) + len(VALUE) + 1
         return {raw.decode()[skip:] async for raw in self._redis.scan_iter(match=pattern, count=SCAN_BATCH)}
+
+
+def _script(pipe: Pipeline, script: AsyncScript, keys: list[str], args: list[Any]) -> None:
+    # By its hash alone: a script given to the pipeline would cost a SCRIPT EXISTS per pipeline.
+    pipe.evalsha(script.sha, len(keys), *keys, *args)
 
 
 def _milliseconds(ttl: float | None) -> int | None:

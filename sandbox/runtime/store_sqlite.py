@@ -3,11 +3,17 @@
 WAL mode lets readers run beside the one writer; every read-modify-write runs in a `BEGIN IMMEDIATE`
 transaction, so it is atomic across processes too. Expiry times are epoch seconds (real time, the
 same in every process and after a restart); an expired row is invisible and purged now and then.
+
+A hand-off to a thread costs more than a point read, so `get` reads on the event loop's own
+connection (in WAL mode a reader never waits for a writer). Writes go to one thread, and the
+writes that queue up meanwhile go with them: one hand-off and one transaction for the lot, each
+in its own savepoint, so each stays atomic and one failing leaves the others alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import threading
 import time
@@ -15,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sandbox.runtime.batches import Batches, Outcomes
 from sandbox.runtime.store import Store, dumps, loads
 
 T = TypeVar("T")
@@ -54,7 +61,10 @@ class SqliteStore(Store):
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
         self._next_purge = 0.0
+        self._batches: Batches[Callable[[sqlite3.Connection], Any]] = Batches(self._write_batch)
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -68,7 +78,10 @@ class SqliteStore(Store):
         return cls(path)
 
     async def get(self, key: str) -> Any | None:
-        return loads(await self._read(lambda db: _live_value(db, key)))
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = self._connect()
+            return loads(_live_value(self._reader, key))
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         raw, expires = dumps(value), _expiry(ttl)
@@ -84,6 +97,17 @@ class SqliteStore(Store):
             return True
 
         return await self._write(add)
+
+    async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
+        def update(db: sqlite3.Connection) -> Any:
+            value = change(loads(_live_value(db, key)))
+            if value is None:
+                db.execute("DELETE FROM kv WHERE key = ?", (key,))
+            else:
+                _put(db, key, dumps(value), _expiry(ttl))
+            return value
+
+        return await self._write(update)
 
     async def take(self, key: str) -> Any | None:
         def take(db: sqlite3.Connection) -> bytes | None:
@@ -159,19 +183,36 @@ class SqliteStore(Store):
             if self._db is not None:
                 self._db.close()
                 self._db = None
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """One statement needs no transaction: SQLite runs each atomically."""
         return await asyncio.to_thread(self._with_db, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await asyncio.to_thread(self._with_db, lambda db: self._in_transaction(db, work))
+        return await self._batches.run(work)
 
-    def _in_transaction(self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def _write_batch(self, batch: list[Callable[[sqlite3.Connection], Any]]) -> Outcomes:
+        return await asyncio.to_thread(self._with_db, functools.partial(self._in_transaction, batch=batch))
+
+    def _in_transaction(
+        self, db: sqlite3.Connection, batch: list[Callable[[sqlite3.Connection], Any]]
+    ) -> Outcomes:
         # IMMEDIATE takes the write lock before reading, so no other process writes in between.
         db.execute("BEGIN IMMEDIATE")
+        outcomes: Outcomes = []
         try:
-            result = work(db)
+            for work in batch:
+                db.execute("SAVEPOINT one")
+                try:
+                    outcomes.append((None, work(db)))
+                except Exception as error:
+                    db.execute("ROLLBACK TO one")
+                    outcomes.append((error, None))
+                db.execute("RELEASE one")
             if time.monotonic() >= self._next_purge:
                 db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
                 self._next_purge = time.monotonic() + PURGE_EVERY
@@ -180,7 +221,7 @@ class SqliteStore(Store):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        return result
+        return outcomes
 
     def _with_db(self, work: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:

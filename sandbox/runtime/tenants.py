@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,7 @@ class Tenant:
     created: str  # ISO instant, real time
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)  # api -> scheme -> credential
+    expires_when_idle: bool = False  # made through the control plane (for a CI job): goes when unused
 
 
 class Tenants:
@@ -52,7 +54,22 @@ class Tenants:
         return Tenant(**raw) if raw else None
 
     async def save(self, tenant: Tenant) -> None:
+        """Write a new record whole; `update` changes an existing one without losing concurrent changes."""
         await self.store.set(keys.tenant(tenant.id), asdict(tenant))
+
+    async def update(self, tenant_id: str, change: Callable[[Tenant], None]) -> Tenant | None:
+        """Apply `change` to the tenant's record in one atomic step (it may run more than once);
+        the record as changed, or None when there is no such tenant (any more)."""
+
+        def changed(raw: dict | None) -> dict | None:
+            if raw is None:
+                return None
+            tenant = Tenant(**raw)
+            change(tenant)
+            return asdict(tenant)
+
+        raw = await self.store.update(keys.tenant(tenant_id), changed)
+        return None if raw is None else Tenant(**raw)
 
     async def all(self) -> list[Tenant]:
         found = []
@@ -63,7 +80,7 @@ class Tenants:
         return found
 
     async def owner(self, api: str, scheme: str, secret: str) -> str | None:
-        return await self.store.get(keys.credential(api, scheme, secret))
+        return await self.store.cache.get(keys.credential(api, scheme, secret))
 
     async def client(self, client_id: str) -> OAuthClient | None:
         raw = await self.store.get(keys.client(client_id))
@@ -74,11 +91,13 @@ class Tenants:
 
     async def register_credential(self, api: str, scheme: str, secret: str, tenant_id: str) -> None:
         await self.store.set(keys.credential(api, scheme, secret), tenant_id)
+        await self.store.cache.changed()
 
     async def add_client(
         self, tenant: Tenant, scopes: list[str], redirect_uris: list[str] | None = None
-    ) -> OAuthClient:
-        """One more OAuth2 client of the tenant, listed in its credentials under `oauth2`."""
+    ) -> OAuthClient | None:
+        """One more OAuth2 client of the tenant, listed in its credentials under `oauth2`; None when
+        the tenant is deleted meanwhile."""
         client = OAuthClient(
             client_id=f"{tenant.id}-{secrets.token_hex(4)}",
             client_secret=new_secret(),
@@ -86,40 +105,87 @@ class Tenants:
             scopes=list(dict.fromkeys(scopes)),
             redirect_uris=list(redirect_uris or []),
         )
+        # Registered before the tenant lists it: a deletion that takes the record after this
+        # update finds the client listed; one that took it before makes the update find nothing.
         await self.register_client(client)
-        tenant.credentials.setdefault("oauth2", {})[client.client_id] = asdict(client)
-        await self.save(tenant)
+
+        def listed(record: Tenant) -> None:
+            record.credentials.setdefault("oauth2", {})[client.client_id] = asdict(client)
+
+        changed = await self.update(tenant.id, listed)
+        if changed is None:
+            await self.store.delete(keys.client(client.client_id))
+            return None
+        tenant.credentials = changed.credentials
         return client
 
     async def change_scopes(
         self, tenant: Tenant, client_id: str, added: list[str], removed: list[str]
     ) -> OAuthClient | None:
         """Add and remove scopes of one of the tenant's clients; tokens issued before keep theirs."""
-        client = await self.client(client_id)
-        if client is None or client.tenant != tenant.id:
+
+        def rescoped(scopes: list[str]) -> list[str]:
+            return [s for s in dict.fromkeys([*scopes, *added]) if s not in set(removed)]
+
+        def change(raw: dict | None) -> dict | None:
+            if raw is None or raw["tenant"] != tenant.id:
+                return raw
+            return {**raw, "scopes": rescoped(raw["scopes"])}
+
+        raw = await self.store.update(keys.client(client_id), change)
+        if raw is None or raw["tenant"] != tenant.id:
             return None
-        client.scopes = [s for s in dict.fromkeys([*client.scopes, *added]) if s not in set(removed)]
-        await self.register_client(client)
-        for schemes in tenant.credentials.values():
-            for credential in schemes.values():
-                if credential.get("client_id") == client_id:
-                    credential["scopes"] = list(client.scopes)
-        await self.save(tenant)
-        return client
+
+        def listed(record: Tenant) -> None:
+            for schemes in record.credentials.values():
+                for credential in schemes.values():
+                    if credential.get("client_id") == client_id:
+                        credential["scopes"] = list(raw["scopes"])
+
+        changed = await self.update(tenant.id, listed)
+        if changed is not None:
+            tenant.credentials = changed.credentials
+        return OAuthClient(**raw)
 
     async def delete(self, tenant_id: str) -> bool:
-        tenant = await self.get(tenant_id)
-        if tenant is None:
+        """The tenant and everything that authenticates as it: API keys, Basic credentials, OAuth2
+        clients, and (under its state prefix) refresh tokens, codes and the rest of its state."""
+        # Taken first, in one step: a client added concurrently is either in what we took or
+        # finds no record to list itself in (and removes itself, see `add_client`).
+        raw = await self.store.take(keys.tenant(tenant_id))
+        if raw is None:
             return False
+        tenant = Tenant(**raw)
+        doomed = []
         for api, schemes in tenant.credentials.items():
             for scheme, credential in schemes.items():
                 if "client_id" in credential:
-                    await self.store.delete(keys.client(credential["client_id"]))
+                    doomed.append(keys.client(credential["client_id"]))
                 else:
-                    await self.store.delete(keys.credential(api, scheme, credential["secret"]))
+                    doomed.append(keys.credential(api, scheme, credential["secret"]))
+        await self.store.delete(*doomed, keys.tenant_active(tenant_id))
         await self.store.delete_prefix(keys.state_prefix(tenant_id))
-        await self.store.delete(keys.tenant(tenant_id))
+        await self.store.cache.changed()
         return True
+
+    async def mark_active(self, tenant_ids: Iterable[str], idle: float) -> None:
+        """Note that these tenants were used: each stays `idle` seconds more before it may expire.
+        One deleted since leaves no mark behind."""
+        for tenant_id in tenant_ids:
+            if await self.store.get(keys.tenant(tenant_id)) is not None:
+                await self.store.set(keys.tenant_active(tenant_id), True, ttl=idle)
+
+    async def idle(self, idle: float, now: datetime) -> list[Tenant]:
+        """Tenants that expire when idle, made more than `idle` seconds ago and unused since."""
+        found = []
+        for tenant in await self.all():
+            if not tenant.expires_when_idle or tenant.id == DEMO_TENANT:
+                continue
+            if (now - datetime.fromisoformat(tenant.created)).total_seconds() <= idle:
+                continue
+            if await self.store.get(keys.tenant_active(tenant.id)) is None:
+                found.append(tenant)
+        return found
 
 
 def new_secret(prefix: str = "") -> str:
@@ -129,9 +195,7 @@ def new_secret(prefix: str = "") -> str:
 async def register_demo_tenant(tenants: Tenants, apis) -> Tenant:
     """The documented demo tenant, with the credentials each API's fixture lists under
     `demo_credentials` (a string per API key or Basic scheme, a client per OAuth2 scheme)."""
-    tenant = await tenants.get(DEMO_TENANT) or Tenant(
-        id=DEMO_TENANT, name="Documented demo tenant", created=_now_iso()
-    )
+    documented: dict[str, dict[str, Any]] = {}
     for api in apis:
         for scheme, credential in (api.fixture.get("demo_credentials") or {}).items():
             if isinstance(credential, dict):
@@ -139,12 +203,20 @@ async def register_demo_tenant(tenants: Tenants, apis) -> Tenant:
                     credential = {**credential, "scopes": declared_scopes(apis)}
                 client = OAuthClient(tenant=DEMO_TENANT, **credential)
                 await tenants.register_client(client)
-                tenant.credentials.setdefault(api.name, {})[scheme] = asdict(client)
+                documented.setdefault(api.name, {})[scheme] = asdict(client)
             else:
                 await tenants.register_credential(api.name, scheme, str(credential), DEMO_TENANT)
-                tenant.credentials.setdefault(api.name, {})[scheme] = {"secret": str(credential)}
-    await tenants.save(tenant)
-    return tenant
+                documented.setdefault(api.name, {})[scheme] = {"secret": str(credential)}
+
+    # Every replica does this at start-up: merged in one step, it keeps clients added through the
+    # control plane meanwhile.
+    def merged(raw: dict | None) -> dict:
+        tenant = Tenant(**raw) if raw else Tenant(DEMO_TENANT, "Documented demo tenant", _now_iso())
+        for api_name, schemes in documented.items():
+            tenant.credentials.setdefault(api_name, {}).update(schemes)
+        return asdict(tenant)
+
+    return Tenant(**await tenants.store.update(keys.tenant(DEMO_TENANT), merged))
 
 
 def _now_iso() -> str:
@@ -164,7 +236,13 @@ async def create_tenant(
     key scheme, a username and password per Basic scheme, and one OAuth2 client (scopes as asked,
     else every declared scope) for every OAuth2 or bearer scheme."""
     tenant_id = "t-" + secrets.token_hex(6)
-    tenant = Tenant(id=tenant_id, name=name or tenant_id, created=_now_iso(), token_lifetime=token_lifetime)
+    tenant = Tenant(
+        id=tenant_id,
+        name=name or tenant_id,
+        created=_now_iso(),
+        token_lifetime=token_lifetime,
+        expires_when_idle=True,
+    )
     client = OAuthClient(
         client_id=f"{tenant_id}-client",
         client_secret=new_secret(),

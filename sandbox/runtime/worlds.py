@@ -37,6 +37,13 @@ class Worlds:
             self._cache.popitem(last=False)
         return world
 
+    def evict_oldest(self, count: int) -> int:
+        """Forget the `count` least recently used worlds (they are rebuilt when next asked for)."""
+        evicted = min(count, len(self._cache))
+        for _ in range(evicted):
+            self._cache.popitem(last=False)
+        return evicted
+
     def drop(self, tenant: str) -> int:
         """Forget every world of `tenant`; returns how many there were."""
         doomed = [key for key in self._cache if key[1] == tenant]

@@ -49,6 +49,9 @@ class Operation:
     job: JobMark | None = None  # its part in an asynchronous job, if any
     max_body: int | None = None  # bytes of body taken, if its real service states a limit
     uncounted: bool = False  # not counted against the rate limit (x-sandbox: {uncounted: true})
+    token_endpoint: bool = (
+        False  # an OAuth2 token endpoint of the API's own (x-sandbox: {token-endpoint: true})
+    )
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -114,6 +117,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     job=JobMark.of(raw),
                     max_body=(raw.get("x-sandbox") or {}).get("max-body"),
                     uncounted=bool((raw.get("x-sandbox") or {}).get("uncounted")),
+                    token_endpoint=bool((raw.get("x-sandbox") or {}).get("token-endpoint")),
                 )
             )
     return operations

@@ -1,8 +1,9 @@
 """The sandbox's own OpenAPI extensions, checked against a schema when a spec is loaded.
 
-A spec speaks to the engine through three extensions: `x-sandbox` (at the document root: how the
+A spec speaks to the engine through four extensions: `x-sandbox` (at the document root: how the
 API is served; on an operation: marks such as the async-job role the contract checks read),
-`x-sandbox-admin` (on a security scheme: the control plane's admin token) and
+`x-sandbox-admin` and `x-sandbox-unknown-status` (on a security scheme: the control plane's admin
+token; the status of a secret presented for the scheme that no tenant holds) and
 `x-sandbox-fidelity` (anywhere: how faithful to the real API a part is, and where that is known
 from). A key the engine does not know is refused with a suggestion, since a misspelt quirk would
 otherwise be silently ignored.
@@ -92,6 +93,11 @@ OPERATION_SCHEMA: dict = {
             "description": "the request does not count against the rate limit (an endpoint that tells the "
             "room left); its answer still carries the rate-limit headers",
         },
+        "token-endpoint": {
+            "type": "boolean",
+            "description": "an OAuth2 token endpoint of the API's own (not the sandbox's authorization "
+            "server): the token contract checks read the tokens it hands out",
+        },
         "job": {
             "description": "this operation's part in an asynchronous job, judged by the job contract checks",
             "type": "object",
@@ -119,6 +125,11 @@ OPERATION_SCHEMA: dict = {
 }
 
 ADMIN_SCHEMA: dict = {"type": "boolean", "description": "the scheme is the control plane's admin token"}
+UNKNOWN_STATUS_SCHEMA: dict = {
+    "enum": [401, 403],
+    "description": "the status of a secret presented for the scheme that no tenant holds (default 401)",
+}
+SCHEME_KEYS = ("x-sandbox-admin", "x-sandbox-unknown-status")
 
 _VALIDATORS = {
     name: Draft202012Validator(schema)
@@ -127,9 +138,10 @@ _VALIDATORS = {
         ("operation x-sandbox", OPERATION_SCHEMA),
         ("x-sandbox-fidelity", FIDELITY_SCHEMA),
         ("x-sandbox-admin", ADMIN_SCHEMA),
+        ("x-sandbox-unknown-status", UNKNOWN_STATUS_SCHEMA),
     )
 }
-KNOWN_KEYS = ("x-sandbox", "x-sandbox-admin", "x-sandbox-fidelity")
+KNOWN_KEYS = ("x-sandbox", *SCHEME_KEYS, "x-sandbox-fidelity")
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _LITERALS = frozenset({"example", "examples", "enum", "const", "default"})  # data, not spec
 _NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs"})  # keys are names
@@ -221,10 +233,10 @@ def _extension_key_problems(key: str, value: Any, where: tuple) -> Iterator[str]
         yield from _schema_problems("operation x-sandbox", value, (*where, key))
     elif key == "x-sandbox":
         yield f"{location}: x-sandbox belongs at the document root or on an operation"
-    elif key == "x-sandbox-admin" and _is_security_scheme(where):
+    elif key in SCHEME_KEYS and _is_security_scheme(where):
         yield from _schema_problems(key, value, (*where, key))
-    elif key == "x-sandbox-admin":
-        yield f"{location}: x-sandbox-admin belongs on a security scheme"
+    elif key in SCHEME_KEYS:
+        yield f"{location}: {key} belongs on a security scheme"
     else:
         yield f"{location}: unknown extension {key!r}{_suggestion(key, KNOWN_KEYS)}"
 

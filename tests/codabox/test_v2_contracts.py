@@ -63,6 +63,35 @@ def test_acknowledging_past_undownloaded_entries_and_never_acknowledging_fail(cl
     ]
 
 
+def test_acknowledging_a_whole_page_of_a_hundred_entries_is_judged_entry_by_entry(client):
+    entries = feed(client)["feed_entries"]
+    assert len(entries) == 100
+    skipped = entries[60]["feed_index"]
+    for entry in entries:
+        if entry["feed_index"] != skipped:
+            url = f"{BASE}/delivery/download/{entry['feed_index']}/xml/"
+            assert client.get(url, headers=ACCOUNTANT).status_code == 200
+    _ack(client, entries[-1]["feed_index"])
+    journal = client.get("/__sandbox/journal", params={"operation": "acknowledgeFeed"}).json()
+    notes = journal["entries"][-1]["notes"]
+    assert notes == {"acknowledged": [e["feed_index"] for e in entries], "acknowledged_count": 100}
+    verdict = _verdicts(client)["codabox_acknowledges_what_it_downloaded"]
+    assert _messages(verdict) == [
+        f"feed_offset {entries[-1]['feed_index']} acknowledged 1 entr(y/ies) never downloaded: "
+        f"{skipped}; download an entry before acknowledging it"
+    ]
+
+
+def test_acknowledging_a_whole_downloaded_page_passes(client):
+    entries = feed(client)["feed_entries"]
+    for entry in entries:
+        client.get(f"{BASE}/delivery/download/{entry['feed_index']}/xml/", headers=ACCOUNTANT)
+    _ack(client, entries[-1]["feed_index"])
+    _ack(client, entries[10]["feed_index"])  # behind the offset already acknowledged: covers nothing new
+    verdict = _verdicts(client)["codabox_acknowledges_what_it_downloaded"]
+    assert (verdict["outcome"], verdict["findings"]) == ("passed", [])
+
+
 def test_polling_sooner_than_fetch_delay_is_answered_and_reported(client):
     client.put(f"{BASE}/delivery/feed/1/", json={"feed_offset": "x"}, headers=ACCOUNTANT)
     drained = feed(client)["feed_entries"]

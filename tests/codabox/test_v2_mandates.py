@@ -4,7 +4,7 @@ bank signs online, every refusal as `{"detail"}`, and the lifecycle through sand
 import pytest
 from pypdf import PdfReader
 
-from tests.codabox.v2 import ACCOUNTANT, API, BASE, action, advance, demo_world
+from tests.codabox.v2 import ACCOUNTANT, API, BASE, action, advance, demo_world, fresh_account, order_coda
 from tests.conftest import make_client
 
 
@@ -13,30 +13,9 @@ def client():
     return make_client()
 
 
-def _order(client, client_id: str, bank_id: str, ibans: list[str]):
-    body = {"bank_id": bank_id, "ibans": ibans}
-    return client.post(f"{BASE}/clients/{client_id}/coda-mandates/", json=body, headers=ACCOUNTANT)
-
-
-def _fresh(client, bic: str):
-    """A company of the first office, and a new valid IBAN at this bank that no mandate names."""
-    from stdnum import iban as iban_lib
-
-    world = demo_world(client)
-    company = next(c for c in world.clients(world.offices[0].id) if c.enterprise_number and not c.never_signs)
-    code = world.banks[bic].codes[0]
-    for n in range(1000, 2000):
-        body = f"{code}{n:07d}"
-        bban = f"{body}{int(body) % 97 or 97:02d}"
-        candidate = f"BE{iban_lib.calc_check_digits('BE00' + bban)}{bban}"
-        if world.account(candidate) is None:
-            return company, candidate
-    raise AssertionError
-
-
 def test_a_coda_mandate_answers_the_mandate_its_pdf_and_the_signing_url(client):
-    company, iban = _fresh(client, "GEBABEBB")
-    answer = _order(client, company.id, "GEBABEBB", [iban])
+    company, iban = fresh_account(client, "GEBABEBB")
+    answer = order_coda(client, company.id, "GEBABEBB", [iban])
     assert answer.status_code == 201, answer.text
     mandate = answer.json()
     assert mandate["state"] == "registered" and mandate["ibans"] == [iban] and mandate["reason_code"] == "R-0"
@@ -51,14 +30,14 @@ def test_a_coda_mandate_answers_the_mandate_its_pdf_and_the_signing_url(client):
 
 
 def test_a_bank_without_online_signing_gives_no_signing_url(client):
-    company, iban = _fresh(client, "TRIOBEBB")
-    mandate = _order(client, company.id, "TRIOBEBB", [iban]).json()
+    company, iban = fresh_account(client, "TRIOBEBB")
+    mandate = order_coda(client, company.id, "TRIOBEBB", [iban]).json()
     assert mandate["twikey_url"] is None
 
 
 def test_the_client_signs_and_the_bank_activates_days_later(client):
-    company, iban = _fresh(client, "KREDBEBB")
-    mandate = _order(client, company.id, "KREDBEBB", [iban]).json()
+    company, iban = fresh_account(client, "KREDBEBB")
+    mandate = order_coda(client, company.id, "KREDBEBB", [iban]).json()
     advance(client, 600)
     result = action(client, "sign", {"mandate_id": mandate["id"]})
     assert result["state"] == "signed" and [s for _, s in result["planned"]] == ["bank_procedure", "active"]
@@ -75,8 +54,8 @@ def test_the_client_signs_and_the_bank_activates_days_later(client):
 
 
 def test_a_refusing_bank_puts_the_mandate_in_problem_with_its_reason_code(client):
-    company, iban = _fresh(client, "CTBKBEBX")
-    mandate = _order(client, company.id, "CTBKBEBX", [iban]).json()
+    company, iban = fresh_account(client, "CTBKBEBX")
+    mandate = order_coda(client, company.id, "CTBKBEBX", [iban]).json()
     advance(client, 600)
     action(client, "sign", {"mandate_id": mandate["id"]})
     advance(client, 86400 * 10)
@@ -86,8 +65,8 @@ def test_a_refusing_bank_puts_the_mandate_in_problem_with_its_reason_code(client
 
 
 def test_the_bank_refuses_through_an_action(client):
-    company, iban = _fresh(client, "GEBABEBB")
-    mandate = _order(client, company.id, "GEBABEBB", [iban]).json()
+    company, iban = fresh_account(client, "GEBABEBB")
+    mandate = order_coda(client, company.id, "GEBABEBB", [iban]).json()
     advance(client, 600)
     action(client, "sign", {"mandate_id": mandate["id"]})
     body = {"mandate_id": mandate["id"], "reason_code": "R-7", "reason": "account closed"}
@@ -107,7 +86,7 @@ def test_natural_persons_get_no_coda(client):
     world = demo_world(client)
     person = next(c for c in world.clients(world.offices[0].id) if c.natural_person)
     account = person.accounts[0]
-    answer = _order(client, person.id, account.bank.bic, [account.iban])
+    answer = order_coda(client, person.id, account.bank.bic, [account.iban])
     assert answer.status_code == 400 and "natural person" in answer.json()["detail"]
 
 
@@ -117,10 +96,10 @@ def test_an_iban_is_unique_in_the_whole_system(client):
     linked = world.iban_linked_to_another_office
     bank = world.account(linked)[1].bank.bic
     company = next(c for c in first if c.enterprise_number and not c.never_signs)
-    answer = _order(client, company.id, bank, [linked])
+    answer = order_coda(client, company.id, bank, [linked])
     assert answer.status_code == 409 and "another accounting office" in answer.json()["detail"]
     platform = world.iban_under_another_platform
-    answer = _order(
+    answer = order_coda(
         client,
         company.id,
         world.account(platform)[1].bank.bic if world.account(platform) else "GKCCBEBB",
@@ -130,9 +109,9 @@ def test_an_iban_is_unique_in_the_whole_system(client):
 
 
 def test_a_requested_iban_cannot_be_ordered_again_an_archived_one_can(client):
-    company, iban = _fresh(client, "GEBABEBB")
-    assert _order(client, company.id, "GEBABEBB", [iban]).status_code == 201
-    again = _order(client, company.id, "GEBABEBB", [iban])
+    company, iban = fresh_account(client, "GEBABEBB")
+    assert order_coda(client, company.id, "GEBABEBB", [iban]).status_code == 201
+    again = order_coda(client, company.id, "GEBABEBB", [iban])
     assert again.status_code == 409 and "already requested" in again.json()["detail"]
     mandate = client.get(f"{BASE}/clients/{company.id}/", headers=ACCOUNTANT).json()["coda_mandates"][-1]
     advance(client, 600)
@@ -140,19 +119,19 @@ def test_a_requested_iban_cannot_be_ordered_again_an_archived_one_can(client):
     action(client, "activate", {"mandate_id": mandate["id"]})
     action(client, "archive", {"mandate_id": mandate["id"], "reason": "stopped by the client"})
     advance(client, 60)
-    answer = _order(client, company.id, "GEBABEBB", [iban])
+    answer = order_coda(client, company.id, "GEBABEBB", [iban])
     assert answer.status_code == 201, answer.text
 
 
 def test_request_mistakes_are_400_and_unknowns_404(client):
-    company, iban = _fresh(client, "GEBABEBB")
-    assert "no bank with this BIC" in _order(client, company.id, "NOPEBEBB", [iban]).json()["detail"]
-    assert _order(client, company.id, "GEBABEBB", []).json()["detail"].startswith("a CODA mandate names")
-    wrong_bank = _order(client, company.id, "KREDBEBB", [iban])
+    company, iban = fresh_account(client, "GEBABEBB")
+    assert "no bank with this BIC" in order_coda(client, company.id, "NOPEBEBB", [iban]).json()["detail"]
+    assert order_coda(client, company.id, "GEBABEBB", []).json()["detail"].startswith("a CODA mandate names")
+    wrong_bank = order_coda(client, company.id, "KREDBEBB", [iban])
     assert wrong_bank.status_code == 400 and "not an account of KBC" in wrong_bank.json()["detail"]
-    bad = _order(client, company.id, "GEBABEBB", ["BE00000000000000"])
+    bad = order_coda(client, company.id, "GEBABEBB", ["BE00000000000000"])
     assert bad.status_code == 400 and "not a valid Belgian IBAN" in bad.json()["detail"]
-    assert _order(client, "no-such-client", "GEBABEBB", [iban]).status_code == 404
+    assert order_coda(client, "no-such-client", "GEBABEBB", [iban]).status_code == 404
     assert client.get(f"{BASE}/mandates/nope/", headers=ACCOUNTANT).status_code == 404
 
 
@@ -166,8 +145,8 @@ def test_no_soda_without_coda_and_the_secretariat_confirms(client):
     advance(client, 60)
     refused = client.post(f"{BASE}/clients/{bare.id}/soda-mandates/", headers=ACCOUNTANT)
     assert refused.status_code == 409 and "needs a CODA mandate" in refused.json()["detail"]
-    _, iban = _fresh(client, "KREDBEBB")
-    coda = _order(client, bare.id, "KREDBEBB", [iban]).json()
+    _, iban = fresh_account(client, "KREDBEBB")
+    coda = order_coda(client, bare.id, "KREDBEBB", [iban]).json()
     soda = client.post(f"{BASE}/clients/{bare.id}/soda-mandates", headers=ACCOUNTANT).json()
     assert (soda["type"], soda["state"]) == ("soda", "not_signed")
     again = client.post(f"{BASE}/clients/{bare.id}/soda-mandates/", headers=ACCOUNTANT)

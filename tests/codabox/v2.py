@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 
 from starlette.testclient import TestClient
+from stdnum import iban
 
-from sandbox.apis.codabox.world import CodaboxWorld
+from sandbox.apis.codabox.world import Client, CodaboxWorld
 
 BASE = "/codabox"
 API = "codabox-v2"
@@ -51,3 +52,30 @@ def invoicing_user(client: TestClient, vat: str) -> dict[str, str]:
     token = client.get("/__sandbox/tenants/demo/outbox", params={"api": API}).json()[-1]["data"]["token"]
     credentials = client.get(f"{BASE}/get-credentials/{token}/", headers=KEY).json()
     return basic(credentials["username"], credentials["password"])
+
+
+def order_coda(client: TestClient, client_id: str, bank_id: str, ibans: list[str]):
+    body = {"bank_id": bank_id, "ibans": ibans}
+    return client.post(f"{BASE}/clients/{client_id}/coda-mandates/", json=body, headers=ACCOUNTANT)
+
+
+def fresh_account(client: TestClient, bic: str) -> tuple[Client, str]:
+    """A company of the first office, and a new valid IBAN at this bank that no mandate names."""
+    world = demo_world(client)
+    company = next(c for c in world.clients(world.offices[0].id) if c.enterprise_number and not c.never_signs)
+    code = world.banks[bic].codes[0]
+    for n in range(1000, 2000):
+        body = f"{code}{n:07d}"
+        bban = f"{body}{int(body) % 97 or 97:02d}"
+        candidate = f"BE{iban.calc_check_digits('BE00' + bban)}{bban}"
+        if world.account(candidate) is None:
+            return company, candidate
+    raise AssertionError("no free IBAN")
+
+
+def drain(client: TestClient) -> None:
+    """Acknowledge every entry of the feed so far, so that what comes next stands alone."""
+    while entries := feed(client)["feed_entries"]:
+        last = entries[-1]["feed_index"]
+        answer = client.put(f"{BASE}/delivery/feed/1/", json={"feed_offset": last}, headers=ACCOUNTANT)
+        assert answer.status_code == 200, answer.text

@@ -91,7 +91,9 @@ def test_try_it_calls_appear_live_in_the_journal(browser, seen):
     browser.driver.switch_to.new_window("tab")
     seen["docs_tab"] = browser.driver.current_window_handle
 
-    execute(browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0403019261"}, "200")
+    execute(
+        browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0000000592", "year": ""}, "200"
+    )
     assert "ReferenceNumber" in browser.css(ANSWER.format("description")).text
     assert f"tenant {tenant}: authenticKey (key)" in browser.css("#authorized").text
     browser.shot("03-docs-nbb")
@@ -108,7 +110,7 @@ def test_try_it_calls_appear_live_in_the_journal(browser, seen):
         what="both calls in the live journal",
     )
     table = rows(browser)
-    nbb = "nbb-cbso getReferencesByLegalEntity GET /nbb/authentic/legalEntity/0403019261"
+    nbb = "nbb-cbso getReferencesByLegalEntity GET /nbb/authentic/legalEntity/0000000592"
     assert any(nbb in r for r in table)
     assert any(
         "informat-students listRegistrations GET /informat/leerlingen/1/registrations" in r for r in table
@@ -131,7 +133,7 @@ def test_an_exchange_opens_with_its_headers_and_bodies_redacted(browser, seen):
     row.click()
     panel = browser.wait(lambda: browser.css("#exchange:not([hidden])"), what="the exchange")
     text = panel.text
-    assert "GET /nbb/authentic/legalEntity/0403019261/references → 200" in text
+    assert "GET /nbb/authentic/legalEntity/0000000592/references → 200" in text
     assert "nbb-cbso-subscription-key" in text.lower() and "[redacted:" in text
     assert seen["nbb_key"] not in text
     assert "ReferenceNumber" in browser.css("#exchange .response pre.body").text
@@ -198,11 +200,15 @@ def test_the_clock_and_a_fault_set_in_the_console_shape_the_next_call(browser, s
     browser.shot("08-controls")
 
     browser.driver.switch_to.window(seen["docs_tab"])
-    execute(browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0403019261"}, "503")
+    execute(
+        browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0000000592", "year": ""}, "503"
+    )
     wanted = {"tenant": tenant, "operation": "getReferencesByLegalEntity"}
     entry = httpx.get(f"{browser.base_url}/__sandbox/journal", params=wanted).json()["entries"][-1]
     assert entry["status"] == 503 and entry["fault"] and entry["clock"].startswith(expected[:19])
-    execute(browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0403019261"}, "200")
+    execute(
+        browser, NBB_REFERENCES.format(tenant=tenant), {"enterpriseNumber": "0000000592", "year": ""}, "200"
+    )
 
     browser.driver.switch_to.window(seen["journal_tab"])
     browser.open(f"/console/controls?tenant={tenant}")

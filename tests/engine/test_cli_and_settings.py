@@ -52,3 +52,15 @@ def test_loopback_addresses_are_told_apart():
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
+
+
+def test_serve_refuses_workers_that_would_not_share_a_store():
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"])
+    assert result.exit_code == 2 and "--workers needs a store the processes share" in result.output
+
+
+def test_settings_travel_to_worker_processes_through_the_environment():
+    settings = Settings.from_env(
+        {}, seed="ci-7", now=datetime(2026, 3, 2, 5, tzinfo=UTC), frozen=True, store="sqlite:///x.db"
+    )
+    assert Settings.from_env(settings.environ()) == settings

@@ -132,6 +132,20 @@ def test_extensions_out_of_place_are_refused(tmp_path):
     assert "#/paths/~1accounts/get/x-sandbox-admin: x-sandbox-admin belongs on a security scheme" in message
 
 
+def test_the_status_of_an_unknown_secret_is_401_or_403_on_a_security_scheme(tmp_path):
+    def set_status(document):
+        schemes = document["components"]["securitySchemes"]
+        next(iter(schemes.values()))["x-sandbox-unknown-status"] = 404
+        document["paths"]["/accounts"]["get"]["x-sandbox-unknown-status"] = 403
+
+    message = load_error(tmp_path, set_status)
+    assert "404 is not one of [401, 403]" in message
+    assert (
+        "#/paths/~1accounts/get/x-sandbox-unknown-status: x-sandbox-unknown-status belongs on a "
+        "security scheme" in message
+    )
+
+
 def test_examples_and_property_names_are_data_not_extensions(tmp_path):
     def data(document):
         schema = document["components"]["schemas"]["Account"]

@@ -6,6 +6,7 @@ from datetime import datetime
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from sandbox.runtime import keys
 from sandbox.runtime.tenants import OAuthClient
 from tests.conftest import DEFAULT_NOW
 from tests.identity.conftest import (
@@ -540,6 +541,46 @@ def test_a_tenants_token_reaches_only_that_tenants_data(server):
     server.delete(f"/__sandbox/tenants/{a['id']}")
     gone = server.get("/ledger/entries", headers=bearer(token_a))
     assert gone.status_code == 401 and 'error="invalid_token"' in gone.headers["www-authenticate"]
+
+
+def test_deleting_a_tenant_deletes_every_client_and_key_that_authenticates_as_it(server):
+    tenant = server.post("/__sandbox/tenants", json={"name": "leaving"}).json()
+    first = tenant["credentials"]["oauth2"]["client"]
+    added = server.post(f"/__sandbox/tenants/{tenant['id']}/clients", json={"scopes": ["ledger.read"]}).json()
+    ledger_key = {"X-Ledger-Key": tenant["credentials"]["ledger"]["ledgerKey"]["secret"]}
+    form = {"grant_type": "client_credentials", "scope": "ledger.read"}
+    old = server.post("/oauth2/token", data=form, headers=basic(added["clientId"], added["clientSecret"]))
+    assert server.get("/ledger/entries", headers=bearer(old.json()["access_token"])).status_code == 200
+    assert server.get("/ledger/accounts", headers=ledger_key).status_code == 200
+
+    assert server.delete(f"/__sandbox/tenants/{tenant['id']}").status_code == 204
+    for client_id, secret in (
+        (first["client_id"], first["client_secret"]),
+        (added["clientId"], added["clientSecret"]),
+    ):
+        refused = server.post("/oauth2/token", data=form, headers=basic(client_id, secret))
+        assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
+    read = server.get("/ledger/entries", headers=bearer(old.json()["access_token"]))
+    assert read.status_code == 401 and "entries" not in read.text
+    assert server.get("/ledger/accounts", headers=ledger_key).status_code == 401
+    assert (
+        server.post(
+            f"/__sandbox/tenants/{tenant['id']}/clients", json={"scopes": ["ledger.read"]}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_client_whose_tenant_record_is_gone_gets_no_token(server):
+    tenant = server.post("/__sandbox/tenants", json={"name": "half deleted"}).json()
+    client = tenant["credentials"]["oauth2"]["client"]
+    services = server.app.state.services
+    asyncio.run(services.store.delete(keys.tenant(tenant["id"])))
+    form = {"grant_type": "client_credentials", "scope": "ledger.read"}
+    refused = server.post(
+        "/oauth2/token", data=form, headers=basic(client["client_id"], client["client_secret"])
+    )
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
 
 
 def test_token_requests_are_journaled_under_the_clients_tenant(server):

@@ -18,7 +18,7 @@ PDF_ONLY = "0000000295"
 GROUP = "0000000394"
 LONG_HISTORY = "0000000493"
 IMPROVED = "0000000592"
-COMPANY = "0403019261"
+COMPANY = "0058683911"  # a company of the demo world's filing population, filing since 1998
 
 
 def references(client, number, **params):
@@ -313,6 +313,18 @@ def test_daily_extract_is_a_zip_of_camel_case_references_matching_the_query_api(
         assert record["referenceNumber"] in {
             x["ReferenceNumber"] for x in references(nbb, record["enterpriseNumber"])
         }
+
+
+@pytest.mark.parametrize("number", [COMPANY, GROUP, PDF_ONLY])
+def test_every_deposit_a_company_lists_is_in_the_extract_of_its_day(nbb, number):
+    listed = [r for r in references(nbb, number) if r["DepositDate"] >= "2024-01-01"]
+    assert listed
+    for record in listed:
+        r = extract(nbb, record["DepositDate"])
+        assert r.status_code == 200, (record["ReferenceNumber"], r.text)
+        entry = json.loads(unzip(r)[f"{record['ReferenceNumber']}.json"])
+        assert entry["enterpriseNumber"] == number and entry["modelType"] == record["ModelType"]
+        assert entry["exerciseDates"] == record["ExerciseDates"]
 
 
 @pytest.mark.parametrize(

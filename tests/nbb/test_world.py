@@ -43,8 +43,15 @@ def world() -> NbbWorld:
 
 
 def random_numbers(count: int, seed: int = 7) -> list[str]:
+    """Any valid enterprise numbers: each is a company, most of which never filed."""
     rng = random.Random(seed)
     return [enterprise_number(rng.randrange(20_000_000)) for _ in range(count)]
+
+
+def filing_numbers(count: int, seed: int = 7) -> list[str]:
+    """Companies of the filing population of the module's world ("seed-1", "tenant-a")."""
+    rng, world = random.Random(seed), NbbWorld("seed-1", "tenant-a", FIXTURE)
+    return [world.filer(rng.randrange(world.filer_count)) for _ in range(count)]
 
 
 def weekdays(start: date, count: int) -> list[date]:
@@ -116,7 +123,7 @@ def snapshot(world: NbbWorld, numbers: list[str], day: date) -> dict:
 
 
 def test_same_seed_gives_the_same_world_and_another_seed_another():
-    numbers, day = random_numbers(30), date(2025, 6, 24)
+    numbers, day = filing_numbers(30), date(2025, 6, 24)
     first = snapshot(NbbWorld("seed-1", "tenant-a", FIXTURE), numbers, day)
     assert first == snapshot(NbbWorld("seed-1", "tenant-a", FIXTURE), numbers, day)
     assert first["references"] and first["batch"]
@@ -127,7 +134,7 @@ def test_same_seed_gives_the_same_world_and_another_seed_another():
 
 
 def test_another_process_generates_byte_identical_records():
-    numbers, day = random_numbers(20), date(2025, 6, 24)
+    numbers, day = filing_numbers(20), date(2025, 6, 24)
     script = (
         "import json, sys, yaml; from datetime import date\n"
         "from sandbox.apis.nbb_cbso.world import NbbWorld\n"
@@ -152,7 +159,7 @@ def test_another_process_generates_byte_identical_records():
 
 
 def test_references_round_trip(world):
-    deposits = [deposit for number in random_numbers(60) for deposit in world.deposits(number, TODAY)]
+    deposits = [deposit for number in filing_numbers(60) for deposit in world.deposits(number, TODAY)]
     assert len(deposits) > 300
     for deposit in deposits:
         assert world.deposit(deposit.reference, TODAY) == deposit
@@ -160,7 +167,7 @@ def test_references_round_trip(world):
 
 
 def test_malformed_unknown_and_future_references_are_none(world):
-    deposit = world.deposits(random_numbers(1, seed=3)[0], TODAY)[-1]
+    deposit = world.deposits(filing_numbers(1, seed=3)[0], TODAY)[-1]
     year, sequence = deposit.reference.split("-")
     for reference in (
         "",
@@ -179,7 +186,7 @@ def test_malformed_unknown_and_future_references_are_none(world):
 
 
 def test_deposits_are_published_oldest_first_with_a_sound_calendar(world):
-    for number in random_numbers(150):
+    for number in filing_numbers(150):
         deposits = world.deposits(number, TODAY)
         assert deposits == sorted(deposits, key=lambda d: (d.deposit_date, d.reference))
         for deposit in deposits:
@@ -194,7 +201,7 @@ def test_deposits_are_published_oldest_first_with_a_sound_calendar(world):
 
 
 def test_xbrl_and_json_availability_follows_the_dates_and_pdf_only_models(world):
-    deposits = [deposit for number in random_numbers(150) for deposit in world.deposits(number, TODAY)]
+    deposits = [deposit for number in filing_numbers(150) for deposit in world.deposits(number, TODAY)]
     for deposit in deposits:
         assert deposit.pdf_only == deposit.model_type.endswith("-p")
         assert deposit.has_xbrl == (not deposit.pdf_only and deposit.deposit_date >= date(2007, 1, 1))
@@ -220,6 +227,37 @@ def test_each_batch_deposit_is_what_the_query_operations_return(world):
             assert world.deposit(deposit.reference, TODAY) == deposit
             assert deposit in world.deposits(deposit.company.enterprise_number, TODAY)
         assert len({deposit.reference for deposit in batch}) == len(batch)
+
+
+def test_the_query_api_and_the_extracts_describe_one_world(world):
+    """Both directions over a range of days across a new year: every extract entry resolves through
+    the query operations, and every deposit they list in the range is in the extract of its day."""
+    first, last = date(2024, 11, 15), date(2025, 2, 14)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    extracted = {deposit.reference: (day, deposit) for day in days for deposit in world.batch(day)}
+    assert len(extracted) > 300
+    for reference, (day, deposit) in extracted.items():
+        assert world.deposit(reference, TODAY) == deposit and deposit.deposit_date == day
+        assert deposit in world.deposits(deposit.company.enterprise_number, TODAY)
+    numbers = list(MAGIC) + filing_numbers(400, seed=17) + random_numbers(200, seed=17)
+    companies = {deposit.company.enterprise_number for _, deposit in extracted.values()}
+    listed = [
+        d
+        for number in [*numbers, *companies]
+        for d in world.deposits(number, TODAY)
+        if first <= d.deposit_date <= last
+    ]
+    assert len(listed) > 100
+    for deposit in listed:
+        assert extracted[deposit.reference] == (deposit.deposit_date, deposit)
+
+
+def test_a_company_outside_the_filing_population_never_filed(world):
+    numbers = [number for number in random_numbers(300, seed=23) if number not in MAGIC]
+    assert sum(1 for number in numbers if world.deposits(number, TODAY)) < 5
+    assert all(world.company(number).name for number in numbers)
+    assert world.filer_count == FIXTURE["companies"]["filers"]
+    assert len({world.filer(i) for i in range(500)}) == 500
 
 
 def test_summer_batches_are_busier_than_winter_ones(world):
@@ -269,7 +307,7 @@ def test_improvements_are_hidden_until_they_are_made(world):
 
 
 def documents_of(world: NbbWorld, count: int) -> list:
-    return [deposit for number in random_numbers(count, seed=11) for deposit in world.deposits(number, TODAY)]
+    return [deposit for number in filing_numbers(count, seed=11) for deposit in world.deposits(number, TODAY)]
 
 
 def test_balance_sheets_balance_to_the_cent_for_n_and_nm1(world):
@@ -287,7 +325,7 @@ def test_balance_sheets_balance_to_the_cent_for_n_and_nm1(world):
 
 def test_nm1_repeats_the_previous_years_n(world):
     pairs = 0
-    for number in random_numbers(80, seed=5):
+    for number in filing_numbers(80, seed=5):
         annual = [d for d in world.deposits(number, TODAY) if d.slot == 0]
         for previous, current in itertools.pairwise(annual):
             if previous.currency != current.currency:

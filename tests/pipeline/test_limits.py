@@ -7,7 +7,7 @@ import pytest
 
 from sandbox.errors import ApiError
 from sandbox.pipeline.limits import BoundedReceive
-from sandbox.runtime.journal import BODY_LIMIT, _body
+from sandbox.runtime.journal import BODY_LIMIT, journaled_body
 from tests.conftest import make_client
 
 NBB = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
@@ -63,6 +63,66 @@ def test_oversized_headers_are_a_431_and_a_long_request_line_a_414(client):
     assert line.json()["title"] == "URI Too Long"
 
 
+def _code(api: str, body: dict) -> str:
+    """Where each API's error body carries its code."""
+    if api == "nbb":
+        return body["violations"][0]["messageKey"]
+    if api == "informat":
+        return body["errors"][0]["code"]
+    if api == "accounting":
+        return body["error"]["code"]
+    if api == "fod":
+        return body["code"]
+    if api == "identity":
+        return body["error"]
+    return body["detail"]
+
+
+# Each API's path, and its codes for a too large body (413), request line (414) and headers (431).
+SIZE_CODES = {
+    "nbb": (REFERENCES, "request.body.too.large", "request.uri.too.long", "request.headers.too.large"),
+    "informat": ("/informat/leerlingen/1/preregistrations/save", "BR000L", "BR000U", "BR000H"),
+    "accounting": ("/accounting/api/v1/1/contacts", "body_too_large", "uri_too_long", "headers_too_large"),
+    "fod": ("/fod/intervat/vat-returns", "request_too_large", "uri_too_long", "headers_too_large"),
+    "identity": ("/oauth2/token", "request_too_large", "uri_too_long", "headers_too_large"),
+}
+
+
+@pytest.mark.parametrize("api", sorted(SIZE_CODES))
+def test_each_api_refuses_what_is_too_large_with_its_own_code(client, api):
+    path, body_code, line_code, headers_code = SIZE_CODES[api]
+    too_long = client.get(path + "?x=" + "a" * 9000)
+    too_many_headers = client.get(path, headers={"X-Big": "a" * 20000})
+    too_large = client.post(
+        path, content=b"{}", headers={"content-type": "application/json", "content-length": str(30 * 2**20)}
+    )
+    assert (too_long.status_code, _code(api, too_long.json())) == (414, line_code)
+    assert (too_many_headers.status_code, _code(api, too_many_headers.json())) == (431, headers_code)
+    if too_large.status_code != 405:  # an operation that takes no POST says so first
+        assert (too_large.status_code, _code(api, too_large.json())) == (413, body_code)
+    assert "16384 bytes" in str(too_many_headers.json())
+
+
+def test_codabox_says_what_is_too_large_in_its_detail(client):
+    answer = client.get("/codabox/v2/delivery/pod-client/", headers={"X-Big": "a" * 20000})
+    assert answer.status_code == 431
+    assert answer.json() == {"detail": "The header section is larger than the sandbox takes (16384 bytes)"}
+
+
+def test_intervat_takes_a_body_past_the_general_limit_up_to_its_own(client):
+    large = b"<x/>" + b" " * (12 * 2**20)
+    answer = client.post(
+        "/fod/intervat/vat-returns", content=large, headers={"content-type": "application/xml"}
+    )
+    assert answer.status_code != 413
+    larger = client.post(
+        "/fod/intervat/vat-returns",
+        content=b"",
+        headers={"content-type": "application/xml", "content-length": str(22 * 2**20)},
+    )
+    assert (larger.status_code, larger.json()["code"]) == (413, "request_too_large")
+
+
 def test_a_body_without_length_is_cut_off_once_past_the_limit():
     sent = [{"type": "http.request", "body": b"x" * 600, "more_body": True}] * 3
     calls = iter(sent)
@@ -79,10 +139,10 @@ def test_a_body_without_length_is_cut_off_once_past_the_limit():
 
 def test_the_journal_reads_only_what_it_keeps_and_keeps_no_secret_prefix():
     secret = "s" * (5 * 2**20)
-    kept = _body(
+    kept = journaled_body(
         ('{"pad": "' + "p" * (BODY_LIMIT - 100) + '", "client_secret": "' + secret + '"}').encode(),
         "application/json",
     )
     assert len(kept) <= BODY_LIMIT + 3 and "sss" not in kept and "[redacted:" in kept
-    form = _body(("client_secret=" + secret + "&a=b").encode(), "application/x-www-form-urlencoded")
+    form = journaled_body(("client_secret=" + secret + "&a=b").encode(), "application/x-www-form-urlencoded")
     assert list(form) == ["client_secret"] and form["client_secret"].startswith("[redacted:")

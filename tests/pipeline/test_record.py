@@ -22,6 +22,29 @@ def test_an_exchange_is_journaled_with_its_operation_status_and_clock(ledger):
     assert key.startswith("[redacted:") and "ledger-demo-key" not in str(entry)
 
 
+def test_a_handlers_notes_are_journaled_and_absent_when_there_are_none(ledger):
+    from sandbox.runtime import journal as journal_module
+
+    plain = dict(
+        api="ledger",
+        operation_id="listAccounts",
+        method="GET",
+        path="/ledger/accounts",
+        query="",
+        request_headers=[],
+        request_body=b"",
+        status=200,
+        response_headers=[],
+        response_body=b"",
+        started=0.0,
+        duration=0.001,
+    )
+    assert "notes" not in journal_module.entry(**plain)
+    assert journal_module.entry(**plain, notes={"covered": ["a", "b"]})["notes"] == {"covered": ["a", "b"]}
+    ledger.get("/ledger/accounts", headers=KEY)
+    assert "notes" not in journal(ledger, "demo")[-1]
+
+
 def test_a_refusal_without_a_known_credential_is_unattributed(ledger):
     ledger.get("/ledger/accounts", headers={"X-Ledger-Key": "nobody"})
     entry = journal(ledger, "unattributed")[-1]

@@ -427,11 +427,11 @@ def test_every_secret_word_is_looked_for():
 @pytest.mark.parametrize("secret_at", [0, 2000, 2040, 2045, 2060, 5000])
 @pytest.mark.parametrize("filler", ["a", "é"])
 def test_a_long_json_body_is_journaled_redacted_and_cut_wherever_its_secret_lies(secret_at, filler):
-    from sandbox.runtime.journal import BODY_LIMIT, _body, redact_json
+    from sandbox.runtime.journal import BODY_LIMIT, journaled_body, redact_json
 
     raw = (
         '{"pad": "' + filler * secret_at + '", "Subscription-Key": "k-123456", "tail": "' + "z" * 3000 + '"}'
     ).encode()
-    kept = _body(raw, "application/json")
+    kept = journaled_body(raw, "application/json")
     assert kept == redact_json(raw).decode()[:BODY_LIMIT] + "..."
     assert "k-123456" not in kept

@@ -1,71 +1,9 @@
 """Two sandbox processes on different ports sharing one store serve one tenant consistently;
 and a sandbox on SQLite loses nothing acknowledged when it restarts."""
 
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
-from tests.conftest import DEFAULT_NOW
-from tests.runtime.conftest import free_port
-
-ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"
-
-
-class Server:
-    """`sandbox serve` in its own process, on the tests' small ledger API."""
-
-    def __init__(self, store: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "sandbox",
-            "serve",
-            "--port",
-            str(self.port),
-            "--store",
-            store,
-            "--now",
-            DEFAULT_NOW,
-            "--frozen",
-            "--log-level",
-            "warning",
-            "--specs-dir",
-            str(ENGINE_TESTS / "specs"),
-            "--fixtures-dir",
-            str(ENGINE_TESTS / "fixtures"),
-        ]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(self.url + "/", timeout=1)
-                return
-            except httpx.TransportError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"sandbox did not start: {self.process.stderr.read().decode()}"
-                    ) from None
-                time.sleep(0.1)
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'sandbox.db'}"
-    return request.getfixturevalue("redis_url")
+from tests.runtime.conftest import Server
 
 
 @pytest.fixture
@@ -144,3 +82,28 @@ def test_sqlite_restart_keeps_what_was_acknowledged(tmp_path):
             assert [e["status"] for e in journal] == [200, 200]
     finally:
         second.stop()
+
+
+def test_workers_on_one_port_keep_a_tenants_limits_journal_and_clock_exact(store_url):
+    server = Server(store_url, "--workers", "2")
+    try:
+        with server.client() as control:
+            tenant = control.post("/__sandbox/tenants", json={"name": "workers"}).json()
+            tid = tenant["id"]
+            key = {"X-Ledger-Key": tenant["credentials"]["ledger"]["ledgerKey"]["secret"]}
+            limit = {"ledger": {"requests": 12, "window": 3600}}
+            control.put(f"/__sandbox/tenants/{tid}/rate-limits", json=limit)
+            control.put(
+                f"/__sandbox/tenants/{tid}/clock", json={"now": "2031-02-03T04:05:06Z", "frozen": True}
+            )
+        statuses = []
+        for _ in range(16):  # a connection each, so that both workers serve some
+            with server.client() as client:
+                statuses.append(client.get("/ledger/accounts", headers=key).status_code)
+        assert statuses.count(200) == 12 and statuses.count(429) == 4
+        with server.client() as client:
+            journal = client.get("/__sandbox/journal", params={"tenant": tid}).json()["entries"]
+        assert [e["status"] for e in journal] == statuses
+        assert {e["clock"] for e in journal} == {"2031-02-03T04:05:06+00:00"}
+    finally:
+        server.stop()

@@ -140,6 +140,52 @@ def test_of_concurrent_takers_exactly_one_gets_the_value(on_store: OnStore) -> N
     assert [value for value in taken if value is not None] == ["secret"]
 
 
+def test_update_stores_what_the_change_makes_of_the_current_value(on_store: OnStore) -> None:
+    async def scenario(store: Store) -> None:
+        assert await store.update("list", lambda current: [*(current or []), "a"]) == ["a"]
+        assert await store.update("list", lambda current: [*(current or []), "b"]) == ["a", "b"]
+        assert await store.get("list") == ["a", "b"]
+        assert await store.update("list", lambda current: None) is None
+        assert await store.get("list") is None
+        assert await store.update("absent", lambda current: current) is None
+        assert await store.keys("absent") == []
+        assert await store.update("brief", lambda current: 1, ttl=SHORT_TTL) == 1
+        await asyncio.sleep(PAST_SHORT_TTL)
+        assert await store.get("brief") is None
+
+    on_store(scenario)
+
+
+class Refused(Exception):
+    pass
+
+
+def test_update_whose_change_raises_leaves_the_value_as_it_was(on_store: OnStore) -> None:
+    def refuse(current: Any) -> Any:
+        raise Refused(current)
+
+    async def scenario(store: Store) -> None:
+        await store.set("balance", 10)
+        with pytest.raises(Refused):
+            await store.update("balance", refuse)
+        assert await store.get("balance") == 10
+        assert await store.update("balance", lambda current: current - 3) == 7
+
+    on_store(scenario)
+
+
+def test_concurrent_updates_are_all_kept(on_store: OnStore) -> None:
+    async def appended(store: Store, number: int) -> None:
+        await asyncio.sleep(0)
+        await store.update("list", lambda current: [*(current or []), number])
+
+    async def scenario(store: Store) -> list[int]:
+        await asyncio.gather(*(appended(store, number) for number in range(40)))
+        return await store.get("list")
+
+    assert sorted(on_store(scenario)) == list(range(40))
+
+
 def test_incr_counts_from_zero_by_any_amount(on_store: OnStore) -> None:
     async def scenario(store: Store) -> list[int]:
         return [
@@ -314,6 +360,35 @@ def test_sqlite_processes_sharing_a_file_lose_no_increment(tmp_path: Path) -> No
         _, errors = worker.communicate(timeout=120)
         assert worker.returncode == 0, errors.decode()
     assert run_on(lambda: SqliteStore(path), lambda store: store.get("shared")) == 400
+
+
+APPEND_100_TIMES = """
+import asyncio, sys
+from sandbox.runtime.store_sqlite import SqliteStore
+
+async def main():
+    stores = [SqliteStore(sys.argv[1]), SqliteStore(sys.argv[1])]
+    async def append(n):
+        await stores[n % 2].update("shared", lambda current: [*(current or []), f"{sys.argv[2]}-{n}"])
+    await asyncio.gather(*(append(n) for n in range(100)))
+    for store in stores:
+        await store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_sqlite_processes_and_connections_sharing_a_file_lose_no_update(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    workers = [
+        subprocess.Popen([sys.executable, "-c", APPEND_100_TIMES, str(path), name], stderr=subprocess.PIPE)
+        for name in ("one", "other")
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=120)
+        assert worker.returncode == 0, errors.decode()
+    kept = run_on(lambda: SqliteStore(path), lambda store: store.get("shared"))
+    assert sorted(kept) == sorted(f"{name}-{n}" for name in ("one", "other") for n in range(100))
 
 
 def test_sqlite_data_survives_closing_and_reopening(tmp_path: Path) -> None:

@@ -68,6 +68,11 @@ NOT_FOUND = _add("not_found", 404, "No such administration, record or path")
 METHOD_NOT_ALLOWED = _add("method_not_allowed", 405, "The path does not take this method")
 NOT_ACCEPTABLE = _add("not_acceptable", 406, "The API answers JSON only")
 UNSUPPORTED_MEDIA_TYPE = _add("unsupported_media_type", 415, "Send JSON bodies")
+BODY_TOO_LARGE = _add(
+    "body_too_large", 413, "The request body is over the limit: 10 MB unless the operation states its own"
+)
+URI_TOO_LONG = _add("uri_too_long", 414, "The path and query are over 8 kB")
+HEADERS_TOO_LARGE = _add("headers_too_large", 431, "The headers are over 16 kB together")
 RATE_LIMITED = _add("rate_limited", 429, "Over the rate limit: wait `Retry-After` seconds")
 SERVER_ERROR = _add("server_error", 500, "The sandbox failed (a bug: please report it)")
 
@@ -82,6 +87,9 @@ _ENGINE_CODES = {
     errors.METHOD_NOT_ALLOWED: METHOD_NOT_ALLOWED,
     errors.NOT_ACCEPTABLE: NOT_ACCEPTABLE,
     errors.UNSUPPORTED_MEDIA_TYPE: UNSUPPORTED_MEDIA_TYPE,
+    errors.REQUEST_TOO_LARGE: BODY_TOO_LARGE,
+    errors.URI_TOO_LONG: URI_TOO_LONG,
+    errors.HEADERS_TOO_LARGE: HEADERS_TOO_LARGE,
     errors.RATE_LIMITED: RATE_LIMITED,
     errors.SERVER_ERROR: SERVER_ERROR,
 }

@@ -17,6 +17,12 @@ The API over HTTP (specs/codabox-v2.yaml), bound to the engine:
 - `clients`: offices, clients, ordering mandates, and the sandbox actions of what happens outside the API;
 - `peppol`: licences, invoice upload to the accountant, participant look-up;
 - `contracts`: the checks of a vendor's CodaBox client.
+
+CodaBox through Ibanity, on the same world (family `codabox`):
+
+- `ibanity`: what every Ibanity product shares (JSON:API errors and documents, cursor paging,
+  idempotency keys, the product's token endpoint, the checks of an Ibanity client);
+- `connect`: CodaBox Connect over HTTP (specs/codabox-connect.yaml).
 """
 
 from sandbox.apis.codabox.errors import render_error

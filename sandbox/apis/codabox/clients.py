@@ -4,8 +4,6 @@ API: the client signs, the bank activates or refuses, the social secretariat con
 
 from __future__ import annotations
 
-from typing import Any
-
 from sandbox.apis.codabox import mandates, package, pdfs
 from sandbox.apis.codabox.errors import (
     MANDATE_CODES,
@@ -15,19 +13,13 @@ from sandbox.apis.codabox.errors import (
     UNKNOWN_MANDATE,
     refuse,
 )
+from sandbox.apis.codabox.flow import OVERLAY, overlay_of
 from sandbox.apis.codabox.mandates import MandateError
 from sandbox.apis.codabox.users import User, current_user
 from sandbox.apis.codabox.views import client_view, mandate_view, office_view
 from sandbox.apis.codabox.world import Client, CodaboxWorld, Mandate
 from sandbox.runtime.context import Reply, RequestContext
 from sandbox.runtime.package import ActionCall
-from sandbox.runtime.state import TenantState
-
-OVERLAY = "mandate-overlay"
-
-
-async def overlay_of(state: TenantState) -> dict[str, Any]:
-    return await state.get(OVERLAY, default={})
 
 
 def settled(found: Mandate | MandateError) -> Mandate:

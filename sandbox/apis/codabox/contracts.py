@@ -79,41 +79,39 @@ def codabox_acknowledges_what_it_downloaded(ctx: Context) -> Judgement:
     """A client acknowledges (PUT feed with `feed_offset`) the entries it downloaded, and never an
     entry it did not download: the offset marks every entry up to it as delivered, so an entry
     skipped before the offset is lost to the client's user. Downloads after the last
-    acknowledgement count as never acknowledged; the offset and, when the journal kept the feed's
-    whole answer, the entries before it must have been downloaded.
+    acknowledgement count as never acknowledged. The entries an acknowledgement covered are those
+    the sandbox noted with it (the journal keeps only the start of a feed's answer); an
+    acknowledgement journaled without that note stands for its offset alone.
 
     Source: apis/codabox.md §A (feed, download, PUT feed_offset; offset semantics inferred).
     """
     calls = _calls(ctx, "getFeed", "downloadDocument", "acknowledgeFeed")
     downloaded: set[str] = set()
     waiting: set[str] = set()  # downloaded, and no acknowledgement since
-    last_listing: list[str] = []
-    skipped: list[tuple[Entry, list[str]]] = []
+    skipped: list[tuple[Entry, list[str], int]] = []
     for entry in calls:
-        if not 200 <= entry.status < 300:
+        if not 200 <= entry.status < 300 or entry.operation_id == "getFeed":
             continue
-        if entry.operation_id == "getFeed":
-            last_listing = _listed(entry)
-        elif entry.operation_id == "downloadDocument":
+        if entry.operation_id == "downloadDocument":
             index = _params(ctx, entry).get("feed_index", "")
             downloaded.add(index)
             waiting.add(index)
-        else:
-            offset = _offset(entry)
-            # the journal keeps the start of long answers only: without the listing, the offset alone
-            upto = last_listing[: last_listing.index(offset) + 1] if offset in last_listing else [offset]
-            never = [index for index in upto if index not in downloaded]
-            if never:
-                skipped.append((entry, never))
-            waiting.clear()
+            continue
+        covered = entry.notes.get("acknowledged", [_offset(entry)])
+        beyond = int(entry.notes.get("acknowledged_count", len(covered))) - len(covered)
+        never = [index for index in covered if index not in downloaded]
+        if never or beyond > 0:
+            skipped.append((entry, never, beyond))
+        waiting.clear()
     unacknowledged = sorted(waiting)
     findings = [
         Finding(
-            f"feed_offset {_offset(entry)} acknowledged {len(never)} entr(y/ies) never downloaded: "
-            f"{listing(never)}; download an entry before acknowledging it",
+            f"feed_offset {_offset(entry)} acknowledged {len(never) + beyond} entr(y/ies) never downloaded: "
+            f"{listing(never)}{f' and {beyond} beyond one page' if beyond > 0 else ''}; "
+            "download an entry before acknowledging it",
             [entry.exchange],
         )
-        for entry, never in skipped
+        for entry, never, beyond in skipped
     ]
     if unacknowledged:
         findings.append(

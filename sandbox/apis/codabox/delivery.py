@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox.apis.codabox import camt, coda, expenses, package, pdfs, soda, ubl
+from sandbox.apis.codabox import camt, coda, expenses, flow, package, pdfs, soda, ubl
 from sandbox.apis.codabox.errors import (
     OFFICE_ONLY,
     OFFSET_NOT_IN_FEED,
@@ -75,7 +75,9 @@ async def entries(ctx: RequestContext, office: Office) -> list[Entry]:
     now = ctx.now()
     found = [
         Entry(ref.id, ref.model, ref.client_id, ref.available_at, ref=ref)
-        for ref in world.documents(office.id, await feed_start(ctx), local_day(now))
+        for ref in flow.office_documents(
+            world, await flow.overlay_of(ctx.state), office.id, await feed_start(ctx), local_day(now)
+        )
         if ref.available_at <= now
     ]
     for upload in await ctx.state.list("deliveries", office.id):
@@ -121,8 +123,12 @@ def metadata(world: CodaboxWorld, entry: Entry) -> dict[str, Any]:
     }
 
 
+def _page_size(ctx: RequestContext) -> int:
+    return int(ctx.api.fixture.get("feed_page_size", 100))
+
+
 def _feed(ctx: RequestContext, office: Office, kind: str, picked: list[Entry]) -> dict:
-    size = int(ctx.api.fixture.get("feed_page_size", 100))
+    size = _page_size(ctx)
     return {
         "id": feed_id(office),
         "type": kind,
@@ -181,13 +187,18 @@ async def _acknowledge(ctx: RequestContext, name: str, delivered_only: bool) -> 
     office = await _feed_office(ctx)
     offset = ctx.body["feed_offset"]
     delivered = await _cursor(ctx, "delivered", office)
-    entry = next((e for e in await entries(ctx, office) if e.index == offset), None)
+    found = await entries(ctx, office)
+    entry = next((e for e in found if e.index == offset), None)
     if entry is None or (delivered_only and _after(entry, delivered)):
         where = "redownload feed" if delivered_only else "feed"
         raise refuse(OFFSET_NOT_IN_FEED, f"feed_offset {offset} is not an entry of your {where}")
     cursor = await _cursor(ctx, name, office)
     if _after(entry, cursor):
         await ctx.state.put(name, office.id, value=entry.key)
+    # What this offset newly acknowledged, for the contract checks: a client sees at most one page
+    # of entries it has not acknowledged, so a page's worth of ids bounds the note.
+    covered = [e.index for e in found if _after(e, cursor) and not _after(e, entry.key)]
+    ctx.note(acknowledged=covered[: _page_size(ctx)], acknowledged_count=len(covered))
     return {"id": feed_id(office), "feed_offset": offset}
 
 

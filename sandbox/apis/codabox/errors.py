@@ -25,15 +25,21 @@ MISSING_CREDENTIALS = _add(
     errors.MISSING_CREDENTIALS, 401, "No `X-Software-Company` key, or no Basic credentials"
 )
 INVALID_CREDENTIALS = _add(
-    errors.INVALID_CREDENTIALS,
-    401,
-    "An unknown software key, wrong Basic credentials, or the two of two tenants",
+    errors.INVALID_CREDENTIALS, 401, "Wrong Basic credentials, or a key and Basic of two tenants"
 )
+UNKNOWN_SOFTWARE_KEY = _add(errors.FORBIDDEN, 403, "An `X-Software-Company` key that CodaBox never issued")
 INVALID_REQUEST = _add(errors.INVALID_REQUEST, 400, "The request breaks the spec: `errors` names each field")
 UNKNOWN_PATH = _add(errors.UNKNOWN_PATH, 404, "No operation at this path")
 METHOD_NOT_ALLOWED = _add(errors.METHOD_NOT_ALLOWED, 405, "The path does not take this method")
 UNSUPPORTED_MEDIA_TYPE = _add(errors.UNSUPPORTED_MEDIA_TYPE, 415, "A body that is not JSON (or multipart)")
 RATE_LIMITED = _add(errors.RATE_LIMITED, 429, "Too many requests: wait `Retry-After` seconds")
+BODY_TOO_LARGE = _add(
+    errors.REQUEST_TOO_LARGE,
+    413,
+    "The request body is over the limit: 10 MB unless the operation states its own",
+)
+URI_TOO_LONG = _add(errors.URI_TOO_LONG, 414, "The path and query are over 8 kB")
+HEADERS_TOO_LARGE = _add(errors.HEADERS_TOO_LARGE, 431, "The headers are over 16 kB together")
 SERVER_ERROR = _add(errors.SERVER_ERROR, 500, "A fault switched on through the control plane")
 UNKNOWN_VAT = _add("unknown_vat", 404, "No client with this VAT number", "request-access-token")
 INVALID_VAT = _add("invalid_vat", 400, "Not a valid Belgian VAT number", "request-access-token")

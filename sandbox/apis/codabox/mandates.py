@@ -18,6 +18,7 @@ from sandbox.worlds.calendar import BRUSSELS, add_business_days, first_of_next_m
 
 PENDING = ("registered", "in_preparation", "awaiting_signature", "signed", "bank_procedure")
 SIGNED_OR_LATER = ("signed", "bank_procedure", "active")
+AWAITING_BANK = ("signed", "bank_procedure")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,35 @@ def _iban_mandates(world: CodaboxWorld, overlay: dict[str, Any], iban: str) -> l
     mandates = client_mandates(world, overlay, found[0].id) if found else []
     mandates += [from_dict(m) for m in overlay.get("mandates", {}).values() if iban in m["ibans"]]
     return list({m.id: m for m in mandates if iban in m.ibans}.values())
+
+
+def iban_mandate(world: CodaboxWorld, overlay: dict[str, Any], iban: str, now: datetime) -> Mandate | None:
+    """The CODA mandate that holds the IBAN now (ordered and not archived), the latest ordered first."""
+    live = [m for m in _iban_mandates(world, overlay, iban) if m.state_at(now) not in (None, "archived")]
+    return max(live, key=lambda m: m.history[0][0], default=None)
+
+
+def coda_accounts(world: CodaboxWorld, overlay: dict[str, Any]) -> list[tuple[Mandate, str]]:
+    """Every (CODA mandate, IBAN) of every client, world's and ordered, as the overlay has them."""
+    return [
+        (mandate, iban)
+        for office in world.offices
+        for client in world.clients(office.id)
+        for mandate in client_mandates(world, overlay, client.id)
+        if mandate.kind == "coda"
+        for iban in mandate.ibans
+    ]
+
+
+def awaiting_bank(world: CodaboxWorld, overlay: dict[str, Any], now: datetime) -> list[tuple[Mandate, str]]:
+    """Every (mandate, IBAN) whose signed CODA mandate awaits its bank's decision now, the oldest
+    signature first: what a bank sees in BankConnect."""
+    found = [(m, iban) for m, iban in coda_accounts(world, overlay) if m.state_at(now) in AWAITING_BANK]
+    return sorted(found, key=lambda pair: (signed_at(pair[0]) or pair[0].history[0][0], pair[1]))
+
+
+def signed_at(mandate: Mandate) -> datetime | None:
+    return next((since for since, state in mandate.history if state == "signed"), None)
 
 
 # -- ordering ---------------------------------------------------------------------------------------
@@ -289,7 +319,7 @@ def activate(
     world: CodaboxWorld, overlay: dict[str, Any], mandate_id: str, now: datetime
 ) -> Mandate | MandateError:
     """The bank approves the account now (BankConnect's bank-account approval)."""
-    mandate = _decidable(world, overlay, mandate_id, now, "coda", ("signed", "bank_procedure"), "activated")
+    mandate = _decidable(world, overlay, mandate_id, now, "coda", AWAITING_BANK, "activated")
     if isinstance(mandate, MandateError):
         return mandate
     return _then(mandate, now, [(now, "active")], reason_code="R-0", reason=None)
@@ -304,7 +334,7 @@ def refuse(
     now: datetime,
 ) -> Mandate | MandateError:
     """The bank refuses the account (BankConnect's bank-account rejection): `problem`, with its reason."""
-    mandate = _decidable(world, overlay, mandate_id, now, "coda", ("signed", "bank_procedure"), "refused")
+    mandate = _decidable(world, overlay, mandate_id, now, "coda", AWAITING_BANK, "refused")
     if isinstance(mandate, MandateError):
         return mandate
     if reason_code == "R-0":

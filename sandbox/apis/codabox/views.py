@@ -88,7 +88,9 @@ def client_view(ctx: RequestContext, client: Client, overlay: dict) -> dict[str,
     held = mandates.client_mandates(world, overlay, client.id)
     codas = [m for m in held if m.kind == "coda" and m.state_at(now)]
     accounts = []
-    for account in client.accounts:
+    # the client's accounts, then those it ordered a mandate for that the world does not hold
+    ibans = dict.fromkeys([a.iban for a in client.accounts] + [i for m in codas for i in m.ibans])
+    for account in (world.bank_account(client, iban) for iban in ibans):
         linked = [m for m in codas if account.iban in m.ibans]
         latest = linked[-1] if linked else None
         accounts.append(

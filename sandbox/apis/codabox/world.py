@@ -8,7 +8,7 @@ office X between day A and day B" without building anything else.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -155,12 +155,18 @@ class Mandate:
         return next((since.date() for since, state in self.history if state == "active"), None)
 
     def active_days(self) -> tuple[date, date | None] | None:
-        """First and last day (None: open) on which documents flow, or None if never active."""
+        """First and last day (None: open) on which documents flow, or None if never active: from
+        the activation day to the day before the mandate was archived or went to problem."""
         start = self.validity_start
         if start is None:
             return None
         end = next(
-            (since.date() - timedelta(1) for since, state in self.history if state == "archived"), None
+            (
+                since.date() - timedelta(1)
+                for since, state in self.history
+                if state in ("archived", "problem") and since.date() >= start
+            ),
+            None,
         )
         return start, end
 
@@ -205,6 +211,8 @@ class CodaboxWorld:
         magic = fixture.get("magic_ibans", {})
         self.iban_linked_to_another_office: str = magic.get("linked_to_another_office", "")
         self.iban_under_another_platform: str = magic.get("linked_under_another_platform", "")
+        # A statement's content depends on the account and the day only, never on the mandate, so
+        # one cache serves the world's mandates and those a tenant ordered or changed.
         self._statement = functools.lru_cache(maxsize=4096)(self._build_statement)
         self._mandates = functools.lru_cache(maxsize=1024)(self._build_mandates)
 
@@ -443,15 +451,29 @@ class CodaboxWorld:
         )
 
     # -- documents -----------------------------------------------------------------------------
-    def documents(self, office_id: str, start: date, end: date) -> list[DocumentRef]:
-        """Every document of the office's clients dated from `start` to `end`, oldest first."""
+    def documents(
+        self,
+        office_id: str,
+        start: date,
+        end: date,
+        held: Callable[[str], Sequence[Mandate]] | None = None,
+    ) -> list[DocumentRef]:
+        """Every document of the office's clients dated from `start` to `end`, oldest first.
+        `held(client_id)` gives a client's mandates (the world's own when None)."""
         refs = [
-            ref for client in self.clients(office_id) for ref in self.client_documents(client, start, end)
+            ref
+            for client in self.clients(office_id)
+            for ref in self.client_documents(client, start, end, held(client.id) if held else None)
         ]
         return sorted(refs, key=lambda r: (r.available_at, r.model, r.id))
 
-    def client_documents(self, client: Client, start: date, end: date) -> Iterator[DocumentRef]:
-        for mandate in self._mandates(client):
+    def client_documents(
+        self, client: Client, start: date, end: date, mandates: Sequence[Mandate] | None = None
+    ) -> Iterator[DocumentRef]:
+        """The client's documents dated from `start` to `end`, flowing while `mandates` (the world's
+        own when None) are active."""
+        held = self._mandates(client) if mandates is None else mandates
+        for mandate in held:
             window = mandate.active_days()
             if window is None:
                 continue
@@ -470,7 +492,7 @@ class CodaboxWorld:
                     if first <= day <= last and period >= first_period:
                         yield self._ref("soda", client, day, _local(day, 12), (period,))
         # Invoices and expense notes reach the office from the client's first active CODA mandate on.
-        since = min((m.validity_start for m in self._mandates(client) if m.validity_start), default=None)
+        since = min((m.validity_start for m in held if m.validity_start), default=None)
         if since is None or max(start, since) > end:
             return
         from sandbox.apis.codabox import invoices
@@ -500,7 +522,7 @@ class CodaboxWorld:
         if client is None:
             return None
         if ref.model == "coda":
-            return self.statement(*ref.key)
+            return self._statement(client.id, *ref.key)
         if ref.model == "soda":
             return soda.build(self, client, ref.key[0], ref.day)
         if ref.model == "expense":
@@ -517,21 +539,35 @@ class CodaboxWorld:
         return (account.typical_balance + swing).quantize(Decimal("0.01"))
 
     def statement(self, iban: str, day: date):
-        """The CODA statement of an account for a business day it had CODA, else None."""
-        return self._statement(iban, day)
+        """The CODA statement of an account for a business day its world mandate had CODA, else None."""
+        mandate = self.bank_account_mandate(iban)
+        window = mandate.active_days() if mandate else None
+        if mandate is None or window is None or day < window[0] or (window[1] and day > window[1]):
+            return None
+        return self._statement(mandate.client_id, iban, day)
 
-    def _build_statement(self, iban: str, day: date):
+    def bank_account(self, client: Client, iban: str) -> BankAccount:
+        """The account with this IBAN: the world's, or the client's own for an IBAN that a tenant
+        ordered a mandate for and the world does not hold."""
+        found = self.account(iban)
+        if found is not None:
+            return found[1]
+        rng = self.rng("ordered-account", iban)
+        return BankAccount(
+            iban=iban,
+            bank=self._bank_by_code[iban[4:7]],
+            client_id=client.id,
+            typical_balance=Decimal(rng.randrange(20, 250) * 10 ** rng.randint(2, 3)),
+            movements_per_day=rng.randint(2, 8),
+        )
+
+    def _build_statement(self, client_id: str, iban: str, day: date):
         from sandbox.apis.codabox import statements
 
-        found = self.account(iban)
-        mandate = self.bank_account_mandate(iban)
-        if found is None or mandate is None or not is_business_day(day, BANKS):
+        client = self.client(client_id)
+        if client is None or not is_business_day(day, BANKS):
             return None
-        window = mandate.active_days()
-        if window is None or day < window[0] or (window[1] is not None and day > window[1]):
-            return None
-        client, account = found
-        return statements.build(self, client, account, day)
+        return statements.build(self, client, self.bank_account(client, iban), day)
 
 
 def _mailbox(text: str) -> str:

@@ -25,6 +25,9 @@ for _code, _status, _meaning in (
     (errors.UNKNOWN_PATH, 404, "No operation at this path"),
     (errors.METHOD_NOT_ALLOWED, 405, "The path does not take this method"),
     (errors.UNSUPPORTED_MEDIA_TYPE, 415, "A body other than application/xml or multipart/form-data"),
+    (errors.REQUEST_TOO_LARGE, 413, "The request body is over the limit: 20 MB at Intervat, else 10 MB"),
+    (errors.URI_TOO_LONG, 414, "The path and query are over 8 kB"),
+    (errors.HEADERS_TOO_LARGE, 431, "The headers are over 16 kB together"),
     (errors.RATE_LIMITED, 429, "The tenant's rate limit is used up; retry after `Retry-After` seconds"),
 ):
     CATALOGUE.add(_code, _status, _meaning)

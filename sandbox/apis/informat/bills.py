@@ -404,8 +404,7 @@ async def register_payment(ctx: RequestContext) -> dict:
         "registeredBy": user,
         "registeredAt": ctx.now().isoformat(),
     }
-    recorded = await ctx.state.get("payments", bill.id, default=[])
-    await ctx.state.put("payments", bill.id, value=[*recorded, payment])
+    await ctx.state.update("payments", bill.id, change=lambda recorded: [*(recorded or []), payment])
     return {"payment": payment, "bill": bill_view(bill, [*payments, payment])}
 
 

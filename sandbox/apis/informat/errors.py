@@ -31,6 +31,11 @@ _add = CATALOGUE.add
 INVALID_FIELD = _add("BR000A", 400, "A parameter or body field breaks the operation's schema")
 UNSUPPORTED_MEDIA_TYPE = _add("BR000M", 415, "The request body's Content-Type is not one the operation takes")
 NOT_ACCEPTABLE = _add("BR000N", 406, "No answer of the operation matches `Accept`")
+BODY_TOO_LARGE = _add(
+    "BR000L", 413, "The request body is over the limit: 10 MB unless the operation states its own"
+)
+URI_TOO_LONG = _add("BR000U", 414, "The path and query are over 8 kB")
+HEADERS_TOO_LARGE = _add("BR000H", 431, "The headers are over 16 kB together")
 MISSING_TOKEN = _add("AUT001", 401, "No Bearer token")
 INVALID_TOKEN = _add("AUT002", 401, "The Bearer token is invalid or expired")
 MISSING_SCOPE = _add("AUT003", 403, "The token lacks the scope of the institute or access group")
@@ -136,6 +141,9 @@ KIND_CODES = {
     errors.METHOD_NOT_ALLOWED: METHOD_NOT_ALLOWED,
     errors.NOT_ACCEPTABLE: NOT_ACCEPTABLE,
     errors.UNSUPPORTED_MEDIA_TYPE: UNSUPPORTED_MEDIA_TYPE,
+    errors.REQUEST_TOO_LARGE: BODY_TOO_LARGE,
+    errors.URI_TOO_LONG: URI_TOO_LONG,
+    errors.HEADERS_TOO_LARGE: HEADERS_TOO_LARGE,
     errors.RATE_LIMITED: RATE_LIMITED,
     errors.SERVER_ERROR: SERVER_ERROR,
 }

@@ -1,7 +1,6 @@
 """Checks of the NBB CBSO Webservices' own rules: one key per product, a fresh X-Request-Id,
-days that exist, and a format named in Accept. The facts they judge by (the time zone, the
-archive window, which operations serve a day's batch or an archive, what each serves) are the
-NBB package's and its spec's own."""
+past days, and a format named in Accept. The facts they judge by (the time zone, which operations
+serve a day's batch or an archive, what each serves) are the NBB package's and its spec's own."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from datetime import date
 from itertools import pairwise
 
 from sandbox.apis.nbb_cbso.handlers import (
-    ARCHIVE_YEARS,
     XBRL_XML,
     ZIPS,
     archive_day,
@@ -19,7 +17,6 @@ from sandbox.apis.nbb_cbso.handlers import (
 )
 from sandbox.contracts.exchanges import Entry, listing
 from sandbox.contracts.registry import Context, Finding, Judgement, check, judged
-from sandbox.runtime.timerules import archive_window
 from sandbox.worlds.calendar import BRUSSELS, local_day
 
 API = "nbb-cbso"
@@ -177,24 +174,19 @@ def _day_problem(entry: Entry, day: date) -> str | None:
         )
     if day > today:
         return f"asked for {day}, a future day (today is {today} in Europe/Brussels, sandbox clock)"
-    if entry.operation_id in ARCHIVE_OPERATIONS:
-        first, last = archive_window(today, ARCHIVE_YEARS)
-        if not first <= day <= last:
-            return (
-                f"asked the archive for {day}, outside its window {first} to {last} (the last "
-                f"{ARCHIVE_YEARS} years, sandbox clock)"
-            )
     return None
 
 
 @check
 def nbb_dates_in_range(ctx: Context) -> Judgement:
     """NBB is never asked for a batch or archive day that is today or later (Europe/Brussels, on
-    the sandbox clock), nor for an archive day outside the last 3 years: such a day has no data
-    yet, or no longer.
+    the sandbox clock): the service states such a date is invalid. An archive day outside the last
+    3 years is not judged: the service answers it 404, "no batch", as for a day with nothing
+    published, and public clients walk date ranges relying on that.
 
-    Source: apis/nbb-cbso.md §2 ({date} must be in the past; today or future is invalid) and §6
-    (archives keep the last 3 years).
+    Source: apis/nbb-cbso.md §2 ({date} must be in the past; today or future is invalid), §6
+    (archives keep the last 3 years) and its Update (a date outside the archive window: public
+    clients treat the answer as "no batch" and skip it).
     """
     dated = [
         (e, day)

@@ -32,6 +32,11 @@ def enterprise_base(number: str) -> int:
     return int(number[:8])
 
 
+def deposit_lag(fiscal_year_end_month: int) -> int:
+    """Years between the end of an exercise and its deposit (one when the year ends after June)."""
+    return 1 if fiscal_year_end_month >= 7 else 0
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     first_name: str
@@ -89,8 +94,7 @@ class Company:
 
     @property
     def deposit_lag(self) -> int:
-        """Years between the end of an exercise and its deposit (one when the year ends after June)."""
-        return 1 if self.fiscal_year_end_month >= 7 else 0
+        return deposit_lag(self.fiscal_year_end_month)
 
     def exercise(self, fiscal_year: int) -> tuple[date, date]:
         """Start and end of the exercise that ends in `fiscal_year`."""

@@ -13,7 +13,7 @@ import orjson
 from starlette.responses import Response
 
 from sandbox import errors
-from sandbox.errors import ErrorCatalogue, Problem
+from sandbox.errors import ErrorCatalogue, Problem, Violation
 
 CATALOGUE = ErrorCatalogue(
     "nbb-cbso",
@@ -64,6 +64,20 @@ NO_IMPROVEMENT = _add(
     "The deposit has no improvement (of this kind)",
     "improved data",
 )
+BODY_TOO_LARGE = _add(
+    "request.body.too.large",
+    413,
+    "The request body is over the limit: 10 MB unless the operation states its own",
+)
+URI_TOO_LONG = _add("request.uri.too.long", 414, "The path and query are over 8 kB")
+HEADERS_TOO_LARGE = _add("request.headers.too.large", 431, "The headers are over 16 kB together")
+
+# What the engine refuses before the service reads the request: one violation names the part.
+SIZE_REFUSALS = {
+    errors.REQUEST_TOO_LARGE: ("body", BODY_TOO_LARGE),
+    errors.URI_TOO_LONG: ("uri", URI_TOO_LONG),
+    errors.HEADERS_TOO_LARGE: ("headers", HEADERS_TOO_LARGE),
+}
 
 GATEWAY_MESSAGES = {
     errors.MISSING_CREDENTIALS: "Access denied due to missing subscription key. "
@@ -95,13 +109,17 @@ def render_error(problem: Problem) -> Response:
     body: dict = {"type": "about:blank", "title": problem.title, "status": problem.status}
     if problem.detail:
         body["detail"] = problem.detail
+    violations = problem.violations
+    if problem.kind in SIZE_REFUSALS:
+        part, code = SIZE_REFUSALS[problem.kind]
+        violations = [Violation(part, code.code, problem.detail)]
     body["violations"] = [
         {
             "field": v.field,
             "defaultMessage": v.message if "." in v.rule else f"{v.field} {v.message}",
             "messageKey": message_key(v.field, v.rule),
         }
-        for v in problem.violations
+        for v in violations
     ]
     return Response(
         orjson.dumps(body),

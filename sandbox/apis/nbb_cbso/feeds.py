@@ -1,9 +1,9 @@
-"""Daily feeds: which companies' filings (or improvements) a year's daily batches publish.
+"""Daily feeds: on which day of a year each company of the filing population deposits its
+accounts (or has them improved by the bank).
 
-A year's feed numbers a bounded set of positions day after day from January 1st, and a keyed
-permutation of the enterprise-number bases gives each company its position: the companies of a day
-are found without looking at any other day, and a company's day without looking at any other
-company.
+A year's feed numbers positions day after day from January 1st, and each company of the
+population has its position: the companies of a day are found without looking at any other day,
+and a company's day without looking at any other company.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sandbox.apis.nbb_cbso.shape import FeedShape
-from sandbox.worlds.identities import ENTERPRISE_NUMBERS
 from sandbox.worlds.ids import Permutation
 
 
@@ -26,29 +25,39 @@ class Feed:
 
     first_day: date
     cumulative: tuple[int, ...]  # positions published up to and including each day
-    permutation: Permutation
+    permutation: Permutation | None  # member -> position; None: a member's position is its number
 
-    def day_of(self, position: int) -> date | None:
+    def day_of(self, member: int) -> date | None:
+        position = self.permutation.forward(member) if self.permutation else member
         if position >= self.cumulative[-1]:
             return None
         return self.first_day + timedelta(days=bisect.bisect_right(self.cumulative, position))
 
-    def positions(self, day: date) -> range:
+    def members_on(self, day: date) -> list[int]:
         index = (day - self.first_day).days
-        return range(self.cumulative[index - 1] if index else 0, self.cumulative[index])
+        positions = range(self.cumulative[index - 1] if index else 0, self.cumulative[index])
+        return [self.permutation.inverse(p) for p in positions] if self.permutation else list(positions)
 
 
-def lay_out(rng: random.Random, shape: FeedShape, year: int) -> Feed:
-    """A year's feed: weekdays publish about `weekday_mean` items, weighted by month."""
-    permutation = Permutation.keyed(rng, ENTERPRISE_NUMBERS)
+def lay_out(rng: random.Random, shape: FeedShape, year: int, members: int) -> Feed:
+    """A year's feed over `members` companies. Weekdays publish about `weekday_mean` items, weighted
+    by month, drawn afresh each year. A shape without `weekday_mean` shares all `members` positions
+    among the year's weekdays in those proportions, in the same order every year: each member has
+    its day, in the same season year after year, as companies keep their habits."""
+    permutation = None if shape.weekday_mean is None else Permutation.keyed(rng, members)
     days = [date(year, 1, 1) + timedelta(days=i) for i in range(366 if calendar.isleap(year) else 365)]
     weights = shape.month_weights
     weekday_weights = [weights[day.month - 1] for day in days if day.weekday() < 5]
     norm = sum(weekday_weights) / len(weekday_weights)
-    counts = []
+    shares = []
     for day in days:
         variation = rng.uniform(1 - shape.spread, 1 + shape.spread)
         open_day = day.weekday() < 5 and (shape.start is None or day >= shape.start)
-        mean = shape.weekday_mean * weights[day.month - 1] / norm
-        counts.append(round(mean * variation) if open_day else 0)
-    return Feed(date(year, 1, 1), tuple(itertools.accumulate(counts)), permutation)
+        shares.append(weights[day.month - 1] / norm * variation if open_day else 0.0)
+    if shape.weekday_mean is None:
+        whole = sum(shares)
+        cumulative = [round(members * part / whole) for part in itertools.accumulate(shares)]
+    else:
+        counts = itertools.accumulate(round(shape.weekday_mean * share) for share in shares)
+        cumulative = [min(count, members) for count in counts]
+    return Feed(date(year, 1, 1), tuple(cumulative), permutation)

@@ -144,14 +144,14 @@ def json_entry(value: dict) -> bytes:
 
 
 # -- authentic ------------------------------------------------------------------------------
-@package.handler("getReferencesByLegalEntity")
+@package.handler("getReferencesByLegalEntity", kept_by=today)
 def references_by_legal_entity(ctx: RequestContext) -> list[dict]:
     deposits = ctx.world.deposits(ctx.params["enterpriseNumber"], today(ctx))
     chosen = in_fiscal_year(ctx, deposits, lambda d: d.exercise_end)
     return [reference_record(d, ctx.base_url) for d in chosen]
 
 
-@package.handler("getReferenceByDeposit")
+@package.handler("getReferenceByDeposit", kept_by=today)
 def reference_by_deposit(ctx: RequestContext) -> dict:
     return reference_record(known_deposit(ctx), ctx.base_url)
 
@@ -198,14 +198,14 @@ def archive_day(ctx: RequestContext) -> tuple[date, list[Deposit]]:
 
 
 # -- improved data and its archive ------------------------------------------------------------
-@package.handler("getImprovedReferencesByLegalEntity")
+@package.handler("getImprovedReferencesByLegalEntity", kept_by=today)
 def improved_references_by_legal_entity(ctx: RequestContext) -> list[dict]:
     improvements = ctx.world.improvements(ctx.params["enterpriseNumber"], today(ctx))
     chosen = in_fiscal_year(ctx, improvements, lambda i: i.deposit.exercise_end)
     return [improved_reference_record(i, ctx.base_url) for i in chosen]
 
 
-@package.handler("getImprovedReferencesByDeposit")
+@package.handler("getImprovedReferencesByDeposit", kept_by=today)
 def improved_references_by_deposit(ctx: RequestContext) -> list[dict]:
     deposit = known_deposit(ctx)
     improvements = ctx.world.deposit_improvements(deposit.reference, today(ctx))

@@ -27,7 +27,7 @@ class Region:
 
 @dataclass(frozen=True)
 class FeedShape:
-    weekday_mean: float
+    weekday_mean: float | None  # None: every company of the filing population, once a year
     spread: float
     month_weights: tuple[float, ...]
     start: date | None
@@ -39,6 +39,7 @@ class Shape:
 
     first_fiscal_years: tuple[int, int]
     first_deposit_year: int
+    filers: int
     never_filer_share: float
     fiscal_year_end_months: Weighted
     languages: Weighted
@@ -86,6 +87,7 @@ class Shape:
         return cls(
             first_fiscal_years=tuple(companies["first_fiscal_year"]),
             first_deposit_year=companies["first_deposit_year"],
+            filers=companies["filers"],
             never_filer_share=companies["never_filer_share"],
             fiscal_year_end_months=Weighted(companies["fiscal_year_end_month"].items()),
             languages=Weighted(companies["languages"].items()),
@@ -115,7 +117,7 @@ class Shape:
             pdf_only_share=deposits["pdf_only_share"],
             validation_failure_share=deposits["legal_validation_failure_share"],
             assembly_missing_share=deposits["general_assembly_missing_share"],
-            batch=FeedShape(batch["weekday_mean"], batch["spread"], tuple(batch["month_weights"]), None),
+            batch=FeedShape(None, batch["spread"], tuple(batch["month_weights"]), None),
             min_days_after_exercise_end=batch["min_days_after_exercise_end"],
             improvement_feed=FeedShape(
                 improvements["weekday_mean"], improvements["spread"], (1.0,) * 12, start

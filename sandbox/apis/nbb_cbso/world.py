@@ -4,11 +4,16 @@ Nothing is stored. A company is generated from its enterprise number, its deposi
 (enterprise number, deposit year), each from its own seeded stream
 (``rng_for(seed, tenant, "nbb-cbso", key)``), so every process on every machine agrees on every
 name, reference and amount. Keyed permutations of the enterprise-number space tie the parts
-together: one turns an enterprise number into the sequence of its references (and back), and one
-per year and feed lays a bounded set of companies out over the days of that year. A day's batch
-is therefore a bounded sample of that day's deposits (the featured companies' annual deposits and
-the magic companies' deposits), and every deposit in it is exactly what the query operations
-return for it; most companies' deposits appear in no batch.
+together: one turns an enterprise number into the sequence of its references (and back), one
+picks the filing population (``companies.filers`` of the fixture; every other valid number is a
+company that never filed), and one per year and feed lays that population out over the days of
+the year.
+
+The query operations and the daily extracts describe one world: a day's extract holds every
+deposit published that day (the filing population's and the magic companies'), and every deposit
+the query operations list is in the extract of its day. A year's index of deposit days is made
+from each filer's cheap filing plan (dates only, no names or figures) the first time a day of that
+year is asked for.
 
 The shape of the world (shares, mixes, magic companies) comes from ``fixtures/nbb-cbso.yaml``
 (``shape.py``); the entities are in ``entities.py``, their figures in ``figures.py``, the daily
@@ -21,7 +26,8 @@ import functools
 import operator
 import random
 import re
-from dataclasses import replace
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -41,6 +47,7 @@ from sandbox.apis.nbb_cbso.entities import (
     Participation,
     Person,
     Shareholding,
+    deposit_lag,
     enterprise_base,
 )
 from sandbox.apis.nbb_cbso.feeds import Feed, lay_out
@@ -69,6 +76,44 @@ _MODELS = {
 _CONSOLIDATED_MODELS = ("m120-f-p", "m121-f-p", "m122-f-p", "m123-f-p")
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """The first draws of a company: enough to know when it deposits, without names or people."""
+
+    language: str
+    size: str
+    legal_form: str
+    scheme: str
+    activity: Activity
+    fiscal_year_end_month: int
+    first_fiscal_year: int
+    files: bool
+    consolidates: bool
+    member: int | None  # its place in the filing population
+
+
+@dataclass(frozen=True, slots=True)
+class _Filing:
+    """What a company deposits in one calendar year, drawn before any document is made."""
+
+    fiscal_year: int
+    published: date
+    pdf_only: bool
+    legal_validation: bool
+    assembly: date | None
+    correction: tuple[date, str] | None  # (deposit date, deposit type)
+    consolidation: tuple[str, date] | None  # (model type, deposit date)
+
+    @property
+    def days(self) -> set[date]:
+        found = {self.published}
+        if self.correction:
+            found.add(self.correction[0])
+        if self.consolidation:
+            found.add(self.consolidation[1])
+        return found
+
+
 class NbbWorld:
     """Every valid enterprise number is a company; deposits and improvements follow from the seed."""
 
@@ -78,16 +123,31 @@ class NbbWorld:
         self._magic = {magic.base: magic for magic in Magic.parse_all(fixture)}
         # Bounded so that a world grown by a million companies stays a few MB (each tenant has
         # its own); a company that fell out is made again, in about a millisecond.
+        self._filers = Permutation.keyed(self._rng("filers"), ENTERPRISE_NUMBERS)
+        self._profile = functools.lru_cache(maxsize=2048)(
+            lambda base: self._draw_profile(self._rng(f"company:{base}"), base)
+        )
         self._core = functools.lru_cache(maxsize=2048)(self._build_core)
         self._company = functools.lru_cache(maxsize=1024)(self._build_company)
         self._year_deposits = functools.lru_cache(maxsize=4096)(self._build_year_deposits)
         self._feed = functools.lru_cache(maxsize=256)(self._build_feed)
+        # about 250 kB a year; a client walking the archive touches three or four years
+        self._deposit_days = functools.lru_cache(maxsize=4)(self._build_deposit_days)
         self._reference_permutations: dict[int, Permutation] = {}
         self._magic_improvements = {
             base: self._build_magic_improvements(magic) for base, magic in self._magic.items()
         }
 
     # -- queries
+
+    @property
+    def filer_count(self) -> int:
+        """How many companies make up the filing population."""
+        return self._shape.filers
+
+    def filer(self, index: int) -> str:
+        """The enterprise number of the `index`-th company of the filing population."""
+        return enterprise_number(self._filers.inverse(index))
 
     def company(self, enterprise_number: str) -> Company:
         return self._company(enterprise_base(enterprise_number))
@@ -120,19 +180,15 @@ class NbbWorld:
         return None
 
     def batch(self, day: date) -> list[Deposit]:
-        """Deposits published on `day` in the daily extract (the day's featured companies, magic ones)."""
-        if day.year > LAST_YEAR:
+        """Every deposit published on `day`: the daily extract of that day."""
+        if not self._shape.first_deposit_year <= day.year <= LAST_YEAR:
             return []
-        feed = self._feed("deposits", day.year)
-        found = []
-        for position in feed.positions(day):
-            base = feed.permutation.inverse(position)
-            if base not in self._magic:
-                found.extend(
-                    deposit
-                    for deposit in self._year_deposits(base, day.year)
-                    if deposit.slot == ANNUAL and deposit.deposit_date == day
-                )
+        found = [
+            deposit
+            for base in self._deposit_days(day.year).get(day, ())
+            for deposit in self._year_deposits(base, day.year)
+            if deposit.deposit_date == day
+        ]
         for base in self._magic:
             found.extend(
                 deposit for deposit in self._year_deposits(base, day.year) if deposit.deposit_date == day
@@ -159,10 +215,8 @@ class NbbWorld:
         """Improvements made on `day` (the day's featured companies, magic ones)."""
         if day.year > LAST_YEAR:
             return []
-        feed = self._feed("improvements", day.year)
         found = []
-        for position in feed.positions(day):
-            base = feed.permutation.inverse(position)
+        for base in self._featured("improvements", day):
             if base not in self._magic:
                 found.extend(
                     imp for imp in self._company_improvements(base, day.year) if imp.improvement_date == day
@@ -178,37 +232,58 @@ class NbbWorld:
 
     # -- companies
 
+    def _draw_profile(self, rng: random.Random, base: int) -> _Profile:
+        shape = self._shape
+        magic = self._magic.get(base)
+        overrides = magic.overrides if magic else {}
+        language = overrides.get("language", shape.languages.pick(rng))
+        size = overrides.get("size", shape.sizes.pick(rng))
+        legal_form = overrides.get("legal_form", shape.legal_forms_by_size[size].pick(rng))
+        scheme = {"micro": "micro", "small": "abbreviated", "large": "full"}.get(size)
+        if scheme is None:
+            scheme = shape.association_schemes.pick(rng)
+        activities = shape.association_activities if legal_form == ASSOCIATION else shape.company_activities
+        activity = activities.pick(rng)
+        month = overrides.get("fiscal_year_end_month", shape.fiscal_year_end_months.pick(rng))
+        first_fiscal_year = overrides.get("first_fiscal_year", rng.randint(*shape.first_fiscal_years))
+        drawn_files = rng.random() >= shape.never_filer_share  # drawn always: the stream stays the same
+        member = None if magic else self._member(base)
+        files = overrides.get("files", True if magic else drawn_files and member is not None)
+        consolidates = overrides.get(
+            "consolidates", size == "large" and rng.random() < shape.consolidating_share
+        )
+        return _Profile(
+            language,
+            size,
+            legal_form,
+            scheme,
+            activity,
+            month,
+            first_fiscal_year,
+            files,
+            consolidates,
+            member,
+        )
+
     def _build_core(self, base: int) -> Company:
         """A company without its relations to other companies (so relations never recurse)."""
         shape = self._shape
         magic = self._magic.get(base)
         overrides = magic.overrides if magic else {}
         rng = self._rng(f"company:{base}")
-        language = overrides.get("language", shape.languages.pick(rng))
-        size = overrides.get("size", shape.sizes.pick(rng))
-        legal_form = overrides.get("legal_form", shape.legal_forms_by_size[size].pick(rng))
-        association = legal_form == ASSOCIATION
-        scheme = {"micro": "micro", "small": "abbreviated", "large": "full"}.get(size)
-        if scheme is None:
-            scheme = shape.association_schemes.pick(rng)
-        activity = (shape.association_activities if association else shape.company_activities).pick(rng)
-        month = overrides.get("fiscal_year_end_month", shape.fiscal_year_end_months.pick(rng))
-        first_fiscal_year = overrides.get("first_fiscal_year", rng.randint(*shape.first_fiscal_years))
-        drawn_files = rng.random() >= shape.never_filer_share  # drawn always: the stream stays the same
-        files = overrides.get("files", True if base in self._magic else drawn_files)
-        consolidates = overrides.get(
-            "consolidates", size == "large" and rng.random() < shape.consolidating_share
-        )
+        profile = self._draw_profile(rng, base)
+        language, legal_form, month = profile.language, profile.legal_form, profile.fiscal_year_end_month
         # The first exercise lasts at least three months.
-        opened = month_end(first_fiscal_year - 1, month) + timedelta(days=1)
-        first_end = month_end(first_fiscal_year, month)
+        opened = month_end(profile.first_fiscal_year - 1, month) + timedelta(days=1)
+        first_end = month_end(profile.first_fiscal_year, month)
         founded = opened + timedelta(days=rng.randrange((first_end - opened).days - 90))
         address = self._address(rng, language)
         form = shape.legal_forms[legal_form]
+        association = legal_form == ASSOCIATION
         name = self._company_name(
-            rng, language, form["suffix"][language], activity, address.city, association
+            rng, language, form["suffix"][language], profile.activity, address.city, association
         )
-        code = activity.joint_committee
+        code = profile.activity.joint_committee
         return Company(
             enterprise_number=enterprise_number(base),
             name=overrides.get("name", name),
@@ -216,17 +291,17 @@ class NbbWorld:
             legal_form=legal_form,
             legal_form_label=form["label"][language],
             language=language,
-            activity_code=activity.code,
-            size=size,
+            activity_code=profile.activity.code,
+            size=profile.size,
             founded=founded,
-            scheme=scheme,
+            scheme=profile.scheme,
             fiscal_year_end_month=month,
-            first_fiscal_year=first_fiscal_year,
-            files=files,
-            consolidates=consolidates,
+            first_fiscal_year=profile.first_fiscal_year,
+            files=profile.files,
+            consolidates=profile.consolidates,
             joint_committee=(code, shape.joint_committees[code][language]) if code else None,
             share_count=rng.choice(
-                (10_000, 18_600, 62_000, 250_000) if size == "large" else (100, 186, 500, 750, 1000)
+                (10_000, 18_600, 62_000, 250_000) if profile.size == "large" else (100, 186, 500, 750, 1000)
             ),
             rng_key=f"{self._prefix}:company:{base}",
         )
@@ -266,11 +341,12 @@ class NbbWorld:
         )
 
     def _related_core(self, rng: random.Random, base: int, legal_forms: tuple[str, ...]) -> Company:
-        """Another company, never this one nor a magic one; of one of `legal_forms` if a few draws find it."""
+        """Another company of the filing population (its accounts are public too), never this one nor
+        a magic one; of one of `legal_forms` if a few draws find it."""
         for _ in range(8):
-            other = rng.randrange(ENTERPRISE_NUMBERS)
+            other = self._filers.inverse(rng.randrange(self._shape.filers))
             while other == base or other in self._magic:
-                other = rng.randrange(ENTERPRISE_NUMBERS)
+                other = self._filers.inverse(rng.randrange(self._shape.filers))
             related = self._core(other)
             if related.legal_form in legal_forms:
                 break
@@ -311,69 +387,92 @@ class NbbWorld:
 
     # -- deposits
 
-    def _build_year_deposits(self, base: int, year: int) -> tuple[Deposit, ...]:
-        """The deposits a company makes in calendar year `year`: annual, maybe correction, consolidated."""
-        company = self._company(base)
-        fiscal_year = year - company.deposit_lag
+    def _filing(self, base: int, year: int) -> _Filing | None:
+        """What a company deposits in calendar year `year`: annual, maybe correction, consolidated."""
+        profile = self._profile(base)
+        month = profile.fiscal_year_end_month
+        fiscal_year = year - deposit_lag(month)
         if (
-            not company.files
-            or fiscal_year < company.first_fiscal_year
+            not profile.files
+            or fiscal_year < profile.first_fiscal_year
             or not (self._shape.first_deposit_year <= year <= LAST_YEAR)
         ):
-            return ()
+            return None
         shape = self._shape
         magic = self._magic.get(base)
-        start, end = company.exercise(fiscal_year)
+        end = month_end(fiscal_year, month)
         rng = self._rng(f"deposits:{base}:{year}")
         published = self._own_deposit_date(rng, end, year)
-        featured = None if magic else self._featured_day("deposits", base, year)
+        featured = self._featured_day("deposits", profile.member, year)
         if featured is not None and featured >= end + timedelta(days=shape.min_days_after_exercise_end):
             published = featured
         pdf_only = rng.random() < shape.pdf_only_share and year >= XBRL_FROM.year
         if magic:
             pdf_only = magic.pdf_only
-        model = _model(company, fiscal_year)
-        annual = Deposit(
-            reference=self._reference(base, year, ANNUAL),
-            company=company,
-            deposit_date=published,
-            exercise_start=start,
-            exercise_end=end,
-            model_type=f"{model}-f-p" if pdf_only else f"{model}-f",
-            deposit_type="Initial",
-            language=company.language,
-            currency="BEF" if fiscal_year < EURO_FROM_FISCAL_YEAR else "EUR",
-            legal_situation="000",
-            full_fill_legal_validation=rng.random() >= shape.validation_failure_share,
-            general_assembly_date=_assembly_date(rng, end, published, shape.assembly_missing_share),
-            consolidated=False,
-            accounting_data_url_null=False,
-        )
-        deposits = [annual]
+        legal_validation = rng.random() >= shape.validation_failure_share
+        assembly = _assembly_date(rng, end, published, shape.assembly_missing_share)
+        correction = None
         # magic companies file exactly what the fixture promises: no corrections of their own
         if rng.random() < shape.correction_share and base not in self._magic:
             corrected = _weekday_in_year(published + timedelta(days=rng.randint(14, 120)))
             deposit_type = "Complementary" if rng.random() < shape.complementary_share else "Correction"
             if corrected.year == year and corrected > published:
-                deposits.append(
-                    replace(
-                        annual,
-                        reference=self._reference(base, year, CORRECTION),
-                        deposit_date=corrected,
-                        deposit_type=deposit_type,
-                        full_fill_legal_validation=True,
-                    )
-                )
-        if company.consolidates:
+                correction = (corrected, deposit_type)
+        consolidation = None
+        if profile.consolidates:
             consolidated_model = _CONSOLIDATED_MODELS[int(rng.random() * len(_CONSOLIDATED_MODELS))]
             consolidated_on = _weekday_in_year(
                 min(published + timedelta(days=rng.randint(0, 60)), date(year, 12, 31))
             )
+            consolidation = (consolidated_model, max(consolidated_on, published))
+        return _Filing(
+            fiscal_year, published, pdf_only, legal_validation, assembly, correction, consolidation
+        )
+
+    def _build_year_deposits(self, base: int, year: int) -> tuple[Deposit, ...]:
+        """The deposits a company makes in calendar year `year`, as its filing plan says."""
+        filing = self._filing(base, year)
+        if filing is None:
+            return ()
+        company = self._company(base)
+        magic = self._magic.get(base)
+        start, end = company.exercise(filing.fiscal_year)
+        model = _model(company, filing.fiscal_year)
+        annual = Deposit(
+            reference=self._reference(base, year, ANNUAL),
+            company=company,
+            deposit_date=filing.published,
+            exercise_start=start,
+            exercise_end=end,
+            model_type=f"{model}-f-p" if filing.pdf_only else f"{model}-f",
+            deposit_type="Initial",
+            language=company.language,
+            currency="BEF" if filing.fiscal_year < EURO_FROM_FISCAL_YEAR else "EUR",
+            legal_situation="000",
+            full_fill_legal_validation=filing.legal_validation,
+            general_assembly_date=filing.assembly,
+            consolidated=False,
+            accounting_data_url_null=False,
+        )
+        deposits = [annual]
+        if filing.correction:
+            corrected, deposit_type = filing.correction
+            deposits.append(
+                replace(
+                    annual,
+                    reference=self._reference(base, year, CORRECTION),
+                    deposit_date=corrected,
+                    deposit_type=deposit_type,
+                    full_fill_legal_validation=True,
+                )
+            )
+        if filing.consolidation:
+            consolidated_model, consolidated_on = filing.consolidation
             deposits.append(
                 replace(
                     annual,
                     reference=self._reference(base, year, CONSOLIDATED),
-                    deposit_date=max(consolidated_on, published),
+                    deposit_date=consolidated_on,
                     model_type=consolidated_model,
                     consolidated=True,
                     accounting_data_url_null=bool(magic and magic.consolidated_url_null),
@@ -399,15 +498,33 @@ class NbbWorld:
             )
         return permutation
 
-    # -- daily feeds
+    # -- the filing population and its daily feeds
+
+    def _member(self, base: int) -> int | None:
+        """A company's place in the filing population, or None for a company that never files."""
+        member = self._filers.forward(base)
+        return member if member < self._shape.filers else None
 
     def _build_feed(self, kind: str, year: int) -> Feed:
         feed_shape = self._shape.batch if kind == "deposits" else self._shape.improvement_feed
-        return lay_out(self._rng(f"{kind}-feed:{year}"), feed_shape, year)
+        return lay_out(self._rng(f"{kind}-feed:{year}"), feed_shape, year, self._shape.filers)
 
-    def _featured_day(self, kind: str, base: int, year: int) -> date | None:
-        feed = self._feed(kind, year)
-        return feed.day_of(feed.permutation.forward(base))
+    def _featured_day(self, kind: str, member: int | None, year: int) -> date | None:
+        return None if member is None else self._feed(kind, year).day_of(member)
+
+    def _featured(self, kind: str, day: date) -> list[int]:
+        """The companies a feed puts on `day`."""
+        return [self._filers.inverse(member) for member in self._feed(kind, day.year).members_on(day)]
+
+    def _build_deposit_days(self, year: int) -> dict[date, tuple[int, ...]]:
+        """The filers depositing on each day of `year`, from their filing plans alone."""
+        days: dict[date, list[int]] = defaultdict(list)
+        for member in range(self._shape.filers):
+            base = self._filers.inverse(member)
+            filing = None if base in self._magic else self._filing(base, year)
+            for day in sorted(filing.days) if filing else ():
+                days[day].append(base)
+        return {day: tuple(bases) for day, bases in days.items()}
 
     # -- improvements
 
@@ -417,7 +534,7 @@ class NbbWorld:
         shape = self._shape
         found: list[Improvement] = []
         for year in range(shape.improvement_start.year, min(through_year, LAST_YEAR) + 1):
-            day = self._featured_day("improvements", base, year)
+            day = self._featured_day("improvements", self._profile(base).member, year)
             if day is None:
                 continue
             target = self._latest_annual_deposit(base, day - timedelta(days=shape.min_days_after_deposit))

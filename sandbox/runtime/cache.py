@@ -1,0 +1,84 @@
+"""What one process keeps of the store between requests: the records every request reads and
+that change rarely (credentials, clocks, rate limits, faults), and answers that are pure
+functions of what a request asks.
+
+Every change to such a record bumps one generation counter in the store (`changed`); each request
+first reads that counter (`refresh`), one round trip, and forgets everything kept under an older
+generation. So a change made through any process that shares the store holds on every process
+from the next request on, and a tenant reset (a change too) forgets the answers kept for it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sandbox.runtime import keys
+
+if TYPE_CHECKING:
+    from sandbox.runtime.store import Store
+
+T = TypeVar("T")
+
+# Bytes of answers kept per process: answers are a few kB each, so thousands fit.
+ANSWER_BUDGET = 8 * 1024 * 1024
+_ABSENT = object()
+
+
+class StoreCache:
+    def __init__(self, store: Store, answer_budget: int = ANSWER_BUDGET) -> None:
+        self.store = store
+        self.generation: int | None = None
+        self._records: dict[tuple[str, Callable | None], Any] = {}
+        self._answers: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._answer_bytes = 0
+        self.answer_budget = answer_budget
+
+    async def refresh(self) -> None:
+        """Before a request: forget what an older generation kept."""
+        self._adopt(await self.store.get(keys.GENERATION) or 0)
+
+    async def changed(self) -> None:
+        """After a write to a cached record: every process forgets it at its next request."""
+        self._adopt(await self.store.incr(keys.GENERATION))
+
+    def _adopt(self, generation: int) -> None:
+        if generation != self.generation:
+            self.generation = generation
+            self._records.clear()
+            self._answers.clear()
+            self._answer_bytes = 0
+
+    async def get(self, key: str, convert: Callable[[Any], T] | None = None) -> T | Any:
+        """The record at `key` (through `convert`, once per generation); callers must not change it."""
+        slot = (key, convert)
+        found = self._records.get(slot, _ABSENT)
+        if found is _ABSENT:
+            generation = self.generation
+            found = await self.store.get(key)
+            if convert is not None:
+                found = convert(found)
+            if generation == self.generation:  # else a change in this process overtook the read
+                self._records[slot] = found
+        return found
+
+    @property
+    def answers_kept(self) -> int:
+        return len(self._answers)
+
+    def answer(self, key: Hashable) -> Any | None:
+        found = self._answers.get(key)
+        if found is None:
+            return None
+        self._answers.move_to_end(key)
+        return found[0]
+
+    def keep_answer(self, key: Hashable, value: Any, size: int) -> None:
+        if key in self._answers or size > self.answer_budget // 16:  # large ones would push out many
+            return
+        self._answers[key] = (value, size)
+        self._answer_bytes += size
+        while self._answer_bytes > self.answer_budget:
+            _, (_, dropped) = self._answers.popitem(last=False)
+            self._answer_bytes -= dropped

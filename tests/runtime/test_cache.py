@@ -1,0 +1,97 @@
+"""What each process keeps between requests (credentials, clocks, rate limits, faults, and the
+answers of handlers declared pure) is forgotten as soon as anything changes, through any process
+that shares the store: two apps on one store here are two processes, each with its own memory."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from tests.conftest import make_client
+
+REFERENCES = "/nbb/authentic/legalEntity/0403019261/references"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def two_processes(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    else:
+        url = request.getfixturevalue("redis_url")
+        with redis.Redis.from_url(url) as client:
+            client.flushdb()
+    with make_client(store=url) as one, make_client(store=url) as other:
+        yield one, other
+
+
+def nbb_key(tenant: dict) -> dict[str, str]:
+    secret = tenant["credentials"]["nbb-cbso"]["authenticKey"]["secret"]
+    return {"NBB-CBSO-Subscription-Key": secret}
+
+
+def test_a_kept_answer_is_byte_for_byte_the_answer_made_anew():
+    with make_client() as client:
+        key = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
+        made = client.get(REFERENCES, headers=key)
+        kept = client.get(REFERENCES, headers=key)
+        assert client.app.state.services.store.cache.answers_kept == 1
+        assert made.status_code == kept.status_code == 200
+        assert kept.content == made.content and len(made.json()) == 28
+        plain = {"content-type", "content-length"}
+        assert [(k, v) for k, v in kept.headers.items() if k in plain] == [
+            (k, v) for k, v in made.headers.items() if k in plain
+        ]
+        journal = client.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
+        assert journal[-1]["response"]["body"] == journal[-2]["response"]["body"]
+        assert journal[-1]["response"]["body"].startswith('[{"ReferenceNumber":')
+
+
+def test_a_reset_forgets_the_kept_answers():
+    with make_client() as client:
+        tenant = client.post("/__sandbox/tenants", json={"name": "kept"}).json()
+        assert client.get(REFERENCES, headers=nbb_key(tenant)).status_code == 200
+        cache = client.app.state.services.store.cache
+        assert cache.answers_kept == 1
+        assert client.post(f"/__sandbox/tenants/{tenant['id']}/reset").status_code == 200
+        assert cache.answers_kept == 0
+
+
+def test_a_change_through_one_process_holds_on_the_other_at_its_next_request(two_processes):
+    one, other = two_processes
+    tenant = one.post("/__sandbox/tenants", json={"name": "shared"}).json()
+    tid, key = tenant["id"], nbb_key(tenant)
+    first = other.get(REFERENCES, headers=key)
+    assert first.status_code == 200 and first.headers["ratelimit-limit"] == "1200"
+    assert max(deposit["DepositDate"] for deposit in first.json()) > "2020-06-01"
+
+    # a rate-limit change
+    one.put(f"/__sandbox/tenants/{tid}/rate-limits", json={"nbb-cbso": {"requests": 50, "window": 3600}})
+    assert other.get(REFERENCES, headers=key).headers["ratelimit-limit"] == "50"
+
+    # a fault, spent by the process that meets it
+    one.post(f"/__sandbox/tenants/{tid}/faults", json={"kind": "status", "status": 503, "count": 1})
+    assert other.get(REFERENCES, headers=key).status_code == 503
+    assert one.get(REFERENCES, headers=key).content == first.content
+
+    # a clock change: the other answers by the new day, not from what it kept
+    one.put(f"/__sandbox/tenants/{tid}/clock", json={"now": "2020-06-01T10:00:00Z", "frozen": True})
+    earlier = other.get(REFERENCES, headers=key)
+    assert earlier.status_code == 200 and len(earlier.json()) < len(first.json())
+    assert all(deposit["DepositDate"] <= "2020-06-01" for deposit in earlier.json())
+
+    # a reset: the clock is the sandbox's again, and so is the answer
+    one.post(f"/__sandbox/tenants/{tid}/reset")
+    assert other.get(REFERENCES, headers=key).content == first.content
+
+    # a deleted tenant's key opens nothing, on either
+    one.delete(f"/__sandbox/tenants/{tid}")
+    assert other.get(REFERENCES, headers=key).status_code == 401
+
+
+def test_the_journal_read_right_after_a_request_holds_it(two_processes):
+    one, other = two_processes
+    tenant = one.post("/__sandbox/tenants", json={"name": "journaled"}).json()
+    for sent in range(1, 6):
+        assert one.get(REFERENCES, headers=nbb_key(tenant)).status_code == 200
+        entries = other.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"]
+        assert len(entries) == sent and entries[-1]["path"] == REFERENCES
