@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sandbox.control.console import Console
 from sandbox.pipeline import Pipeline
 from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
@@ -77,8 +78,10 @@ def build_app(settings: Settings | None = None) -> Starlette:
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
+    pipeline = Pipeline(services)
+    pipeline.outside = Console(services, otherwise=pipeline.outside)
     app = Starlette(
-        middleware=[Middleware(_Dispatch, pipeline=Pipeline(services))],
+        middleware=[Middleware(_Dispatch, pipeline=pipeline)],
         lifespan=lambda _app: housekeeping.running(services),
     )
     app.state.services = services

@@ -23,7 +23,7 @@ import time
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import errors
 from sandbox.errors import ApiError, Problem
@@ -59,6 +59,13 @@ class Pipeline:
         for api in services.apis:
             authenticate.mount(api)
         self.dispatcher = dispatch.Dispatcher(services.apis)
+        # what answers a path no API serves (the web console, composed in by the app); only reached
+        # once dispatch found no API, so it adds nothing to an API request's way
+        self.outside: ASGIApp = self._index
+
+    async def _index(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = self.dispatcher.outside(Request(scope, receive), scope["path"])
+        await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.services.started:
@@ -69,10 +76,10 @@ class Pipeline:
         request = Request(scope, receiver)
         target = self.dispatcher.choose(scope, request)
         if target is None:
-            response = self.dispatcher.outside(request, scope["path"])
-        else:
-            receiver.limit = target.api.max_body or settings.max_body
-            response = await serve(target.api, self.services, request, target.path, target.base_url)
+            await self.outside(scope, receive, send)
+            return
+        receiver.limit = target.api.max_body or settings.max_body
+        response = await serve(target.api, self.services, request, target.path, target.base_url)
         await response(scope, receive, send)
 
 

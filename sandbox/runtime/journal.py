@@ -6,9 +6,12 @@ the same token or key without ever seeing it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import io
 import re
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -17,6 +20,8 @@ from sandbox.runtime import keys
 from sandbox.runtime.store import Store
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
+PDF_PREVIEW_LIMIT = 32 * 1024  # bytes of a PDF kept whole to be looked at (an NBB deposit PDF: 2.6 KB)
+ZIP_LISTING_LIMIT = 200  # entries of a zip listed (a daily extract can hold thousands)
 UNATTRIBUTED = "unattributed"  # exchanges whose credential named no tenant
 MAX_NOTED = 10_000  # tenants noted as active between two housekeeping rounds (5 s apart)
 NOT_JOURNALED = object()  # a body whose journal form is still to be made
@@ -127,6 +132,25 @@ def journaled_body(raw: bytes, content_type: str) -> Any:
     return f"<{len(raw)} bytes {main or 'unknown'}>"
 
 
+def _preview(raw: bytes, content_type: str) -> dict | None:
+    """What a person reading the journal can see of a binary body: the entries of a zip, a small
+    PDF itself. Other bodies get none (their text is in `body`)."""
+    main = content_type.split(";", 1)[0].strip().lower()
+    if not raw or not (main == "application/pdf" or "zip" in main):
+        return None
+    if main == "application/pdf":
+        if len(raw) > PDF_PREVIEW_LIMIT:
+            return None
+        return {"pdf": base64.b64encode(raw).decode("ascii")}
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        return None
+    listed = [{"name": i.filename, "size": i.file_size} for i in infos[:ZIP_LISTING_LIMIT]]
+    return {"zip": listed, "entries": len(infos)}
+
+
 def entry(
     *,
     api: str,
@@ -172,6 +196,11 @@ def entry(
             else journaled_response_body,
         },
     }
+    sides = (("request", request_body, request_type), ("response", response_body, response_type))
+    for side, raw, content_type in sides:
+        preview = _preview(raw, content_type)
+        if preview is not None:  # zips and PDFs only
+            kept[side]["preview"] = preview
     if notes:  # a handler's notes for the contract checks; most exchanges have none
         kept["notes"] = notes
     return kept
