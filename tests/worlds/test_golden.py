@@ -31,11 +31,11 @@ GOLDEN = {
     "nbb-companies": "202a74e152568deb54d1a5121421c59561665f16551b6487853976aeb1758567",
     "nbb-deposit": "22dd315dc646c7937e8389d6e306753d47174d3bec0992d1839582fbc62cd45c",
     "nbb-wire": "d61bababafd77f6094769946eef7d060f99d37cc804d0405714dfcfc41eeebc5",
-    "informat-students": "325627d7dfd1d8a5bfd4be799483a9577f9920276d44bf90550da4e0b646c237",
-    "informat-students-wire": "bbc9e889f1eadcc73154c77348e0397f85a840fc2fae219b9f4222d2890b0f9c",
+    "informat-students": "adbaf826395b45feae9a94074ae466a9206911e89a7f234d63d1f3e63b54fee9",
+    "informat-students-wire": "c01f9667a5c6f2fa16e95e80496b0c50e691253a4a251ccccf2a7e05282f0512",
     "informat-staff": "61ca278e7e02adb7271c3b909bbb73b1ed09d1f31fe1412a430d1db3a1149583",
     "informat-staff-wire": "e42c4d872275c750d3c0a4bb507d51d39d633a8b3d12c5c2e7082e41a4af32e8",
-    "informat-bills": "b5abc50f5ba0b1bae09a67f69321cef91ca28434468be11a2b1f4719fa2f4621",
+    "informat-bills": "ab5bfff9e55b44130285fcbb6252db22c77874e61655825b186c5dd0567f73d4",
     "informat-bills-wire": "68f8657ca57f07b9c393bde83152ba61d5fdfb4aad234cc36c2a35f5c6e96ee4",
     # changed once on purpose: generated Belgian IBANs of a bank code no bank has (refused by stdnum)
     # moved to a code in use
