@@ -34,6 +34,8 @@ ITEMS = [f"id-{n}" for n in range(7)]
         (errors.METHOD_NOT_ALLOWED, 405, "methodNotAllowed"),
         (errors.NOT_ACCEPTABLE, 406, "notAcceptable"),
         (errors.REQUEST_TOO_LARGE, 413, "requestTooLarge"),
+        (errors.URI_TOO_LONG, 414, "uriTooLong"),
+        (errors.HEADERS_TOO_LARGE, 431, "headersTooLarge"),
         (errors.UNSUPPORTED_MEDIA_TYPE, 415, "unsupportedMediaType"),
         (errors.RATE_LIMITED, 429, "tooManyRequests"),
         (errors.SERVER_ERROR, 500, "internalServerError"),

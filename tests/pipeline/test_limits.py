@@ -75,6 +75,8 @@ def _code(api: str, body: dict) -> str:
         return body["code"]
     if api == "identity":
         return body["error"]
+    if api == "codabox-connect":
+        return body["errors"][0]["code"]
     return body["detail"]
 
 
@@ -85,6 +87,12 @@ SIZE_CODES = {
     "accounting": ("/accounting/api/v1/1/contacts", "body_too_large", "uri_too_long", "headers_too_large"),
     "fod": ("/fod/intervat/vat-returns", "request_too_large", "uri_too_long", "headers_too_large"),
     "identity": ("/oauth2/token", "request_too_large", "uri_too_long", "headers_too_large"),
+    "codabox-connect": (
+        "/codabox-connect/accounting-office-consents",
+        "requestTooLarge",
+        "uriTooLong",
+        "headersTooLarge",
+    ),
 }
 
 

@@ -38,7 +38,9 @@ IDEMPOTENCY_CONFLICT = _add(
     "not public)",
     "POST",
 )
-REQUEST_TOO_LARGE = _add("requestTooLarge", 413, "The request line, headers or body are larger than taken")
+REQUEST_TOO_LARGE = _add("requestTooLarge", 413, "The request body is over the sandbox's limit (10 MiB)")
+URI_TOO_LONG = _add("uriTooLong", 414, "The path and query are over 8 kB")
+HEADERS_TOO_LARGE = _add("headersTooLarge", 431, "The headers are over 16 kB together")
 UNSUPPORTED_MEDIA_TYPE = _add(
     "unsupportedMediaType", 415, "A body that is not `application/vnd.api+json` or `application/json`"
 )
@@ -59,6 +61,8 @@ _ENGINE_KINDS = {
     errors.NOT_ACCEPTABLE: NOT_ACCEPTABLE.code,
     errors.UNSUPPORTED_MEDIA_TYPE: UNSUPPORTED_MEDIA_TYPE.code,
     errors.REQUEST_TOO_LARGE: REQUEST_TOO_LARGE.code,
+    errors.URI_TOO_LONG: URI_TOO_LONG.code,
+    errors.HEADERS_TOO_LARGE: HEADERS_TOO_LARGE.code,
     errors.RATE_LIMITED: TOO_MANY_REQUESTS.code,
     errors.SERVER_ERROR: INTERNAL_SERVER_ERROR.code,
 }
