@@ -1,5 +1,6 @@
 """Concurrent requests through two sandbox processes sharing a SQLite file or a Redis lose no
-acknowledged write: payments on one bill, faults of one tenant, OAuth2 clients of one tenant.
+acknowledged write: payments on one bill, faults of one tenant, OAuth2 clients of one tenant, CodaBox
+mandates of one IBAN.
 Deleting the tenant then leaves nothing that authenticates as it."""
 
 import asyncio
@@ -7,6 +8,9 @@ import asyncio
 import httpx
 import pytest
 
+from tests.codabox.v2 import ACCOUNTANT, fresh_account
+from tests.codabox.v2 import BASE as CODABOX
+from tests.conftest import make_client
 from tests.runtime.conftest import Server
 
 BILLS = "/informat/rekeningen/1"
@@ -111,3 +115,20 @@ def test_ten_concurrent_clients_are_all_listed_and_die_with_their_tenant(two_ser
             assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
         read = other.get(f"{BILLS}/accessgroups", headers=old)
         assert read.status_code == 401 and "accessGroups" not in read.text
+
+
+def test_one_iban_ordered_at_once_through_two_processes_gets_one_mandate(two_servers):
+    """The IBAN-uniqueness rule and the stored mandate are one atomic step: of six orders of one
+    new IBAN sent at once, one gets the mandate and five hear that the IBAN is already linked."""
+    with make_client() as local:  # the same seed, so the same demo world as the two servers
+        company, account = fresh_account(local, "GEBABEBB")
+    path = f"{CODABOX}/clients/{company.id}/coda-mandates/"
+    order = {"json": {"bank_id": "GEBABEBB", "ibans": [account]}, "headers": ACCOUNTANT}
+    answers = concurrently(two_servers, [("POST", path, order)] * 6)
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 5, [a.text for a in answers]
+    refusals = {a.json()["detail"] for a in answers if a.status_code == 409}
+    assert len(refusals) == 1 and account in refusals.pop()
+    mandate = next(a.json() for a in answers if a.status_code == 201)
+    for server in two_servers:
+        client = server.client().get(f"{CODABOX}/clients/{company.id}/", headers=ACCOUNTANT).json()
+        assert [m["id"] for m in client["coda_mandates"] if account in m["ibans"]] == [mandate["id"]]

@@ -4,6 +4,9 @@ API: the client signs, the bank activates or refuses, the social secretariat con
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sandbox.apis.codabox import mandates, package, pdfs
 from sandbox.apis.codabox.errors import (
     MANDATE_CODES,
@@ -13,7 +16,7 @@ from sandbox.apis.codabox.errors import (
     UNKNOWN_MANDATE,
     refuse,
 )
-from sandbox.apis.codabox.flow import OVERLAY, overlay_of
+from sandbox.apis.codabox.flow import change_mandate, overlay_of
 from sandbox.apis.codabox.mandates import MandateError
 from sandbox.apis.codabox.users import User, current_user
 from sandbox.apis.codabox.views import client_view, mandate_view, office_view
@@ -72,8 +75,8 @@ async def _accountant(ctx: RequestContext) -> User:
     return user
 
 
-async def _ordered(ctx: RequestContext, mandate: Mandate) -> Reply:
-    await ctx.state.put(OVERLAY, value=mandates.with_mandate(await overlay_of(ctx.state), mandate))
+async def _ordered(ctx: RequestContext, order: Callable[[dict[str, Any]], Mandate | MandateError]) -> Reply:
+    mandate = await change_mandate(ctx.state, lambda overlay: settled(order(overlay)))
     return Reply(mandate_view(ctx, mandate), status=201)
 
 
@@ -83,18 +86,23 @@ async def order_coda_mandate(ctx: RequestContext) -> Reply:
     client = _client(ctx, user)
     body = ctx.body
     ibans = [str(iban).replace(" ", "").upper() for iban in body["ibans"]]
-    found = mandates.order_coda(
-        ctx.world, await overlay_of(ctx.state), user.office.id, client.id, body["bank_id"], ibans, ctx.now()
+    now = ctx.now()
+    return await _ordered(
+        ctx,
+        lambda overlay: mandates.order_coda(
+            ctx.world, overlay, user.office.id, client.id, body["bank_id"], ibans, now
+        ),
     )
-    return await _ordered(ctx, settled(found))
 
 
 @package.handler("orderSodaMandate")
 async def order_soda_mandate(ctx: RequestContext) -> Reply:
     user = await _accountant(ctx)
     client = _client(ctx, user)
-    found = mandates.order_soda(ctx.world, await overlay_of(ctx.state), user.office.id, client.id, ctx.now())
-    return await _ordered(ctx, settled(found))
+    now = ctx.now()
+    return await _ordered(
+        ctx, lambda overlay: mandates.order_soda(ctx.world, overlay, user.office.id, client.id, now)
+    )
 
 
 async def _visible_mandate(ctx: RequestContext) -> Mandate:
@@ -122,9 +130,7 @@ MANDATE_ID = {"type": "string", "minLength": 1, "maxLength": 64}
 
 
 async def _apply(call: ActionCall, change) -> dict:
-    overlay = await overlay_of(call.state)
-    mandate = settled(change(call.world, overlay))
-    await call.state.put(OVERLAY, value=mandates.with_mandate(overlay, mandate))
+    mandate = await change_mandate(call.state, lambda overlay: settled(change(call.world, overlay)))
     now = call.clock.now()
     return {
         "id": mandate.id,

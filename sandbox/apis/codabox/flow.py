@@ -9,11 +9,12 @@ changes them all alike; without an overlay the answer is the world's own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sandbox.apis.codabox.mandates import client_mandates
-from sandbox.apis.codabox.world import Client, CodaboxWorld, DocumentRef
+from sandbox.apis.codabox.mandates import client_mandates, with_mandate
+from sandbox.apis.codabox.world import Client, CodaboxWorld, DocumentRef, Mandate
 from sandbox.runtime.state import TenantState
 
 OVERLAY = "mandate-overlay"
@@ -22,6 +23,21 @@ OVERLAY = "mandate-overlay"
 async def overlay_of(state: TenantState) -> dict[str, Any]:
     """The tenant's mandate overlay (a plain dict, the input of `mandates`' pure functions)."""
     return await state.get(OVERLAY, default={})
+
+
+async def change_mandate(state: TenantState, make: Callable[[dict[str, Any]], Mandate]) -> Mandate:
+    """Store the mandate `make` derives from the overlay as it is at that moment, in one atomic step,
+    so that two requests at once cannot both pass a rule only one may (an IBAN ordered twice, a
+    decision taken twice). `make` raises the API's refusal to leave the overlay as it was; it may
+    run more than once (see `Store.update`)."""
+    made: list[Mandate] = []
+
+    def changed(overlay: dict[str, Any] | None) -> dict[str, Any]:
+        made[:] = [make(overlay or {})]
+        return with_mandate(overlay or {}, made[0])
+
+    await state.update(OVERLAY, change=changed)
+    return made[0]
 
 
 def client_documents(

@@ -14,7 +14,7 @@ from stdnum.be import iban as be_iban
 from sandbox.apis.codabox import mandates, pdfs
 from sandbox.apis.codabox.bankconnect import package
 from sandbox.apis.codabox.bankconnect.errors import BANK_ACCOUNT_STATE, UNKNOWN_BANK_ACCOUNT
-from sandbox.apis.codabox.flow import OVERLAY, overlay_of
+from sandbox.apis.codabox.flow import change_mandate, overlay_of
 from sandbox.apis.codabox.ibanity import (
     VALIDATION_ERROR,
     client_credentials_token,
@@ -123,14 +123,18 @@ async def _decide(ctx: RequestContext, kind: str, decide: Decide, **echoed: Any)
     iban = str(ctx.body["data"]["attributes"]["iban"]).replace(" ", "").upper()
     if not be_iban.is_valid(iban):
         raise refuse(VALIDATION_ERROR, f"{iban!r} is not a valid Belgian IBAN", "iban")
-    overlay, now = await overlay_of(ctx.state), ctx.now()
-    mandate = mandates.iban_mandate(world, overlay, iban, now)
-    if mandate is None:
-        raise refuse(UNKNOWN_BANK_ACCOUNT, f"No CodaBox mandate holds {iban} now", "iban")
-    decided = decide(world, overlay, mandate, now)
-    if isinstance(decided, MandateError):
-        raise refuse(BANK_ACCOUNT_STATE, f"{iban}: {decided.detail}", "iban")
-    await ctx.state.put(OVERLAY, value=mandates.with_mandate(overlay, decided))
+    now = ctx.now()
+
+    def decided_on(overlay: dict[str, Any]) -> Mandate:
+        mandate = mandates.iban_mandate(world, overlay, iban, now)
+        if mandate is None:
+            raise refuse(UNKNOWN_BANK_ACCOUNT, f"No CodaBox mandate holds {iban} now", "iban")
+        decided = decide(world, overlay, mandate, now)
+        if isinstance(decided, MandateError):
+            raise refuse(BANK_ACCOUNT_STATE, f"{iban}: {decided.detail}", "iban")
+        return decided
+
+    decided = await change_mandate(ctx.state, decided_on)
     attributes = {"iban": iban, "createdAt": instant(now), **echoed}
     found = account_id(world, iban)
     decision = resource(
