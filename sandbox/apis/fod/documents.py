@@ -272,9 +272,8 @@ async def get_document(ctx: RequestContext) -> dict:
 async def get_document_content(ctx: RequestContext) -> Reply:
     """The bytes; fetching them marks the document read, as opening it in MyMinfin does."""
     owner, doc = await _visible_document(ctx)
-    read = await _read_ids(ctx, owner.number)
-    if doc.id not in read:
-        await ctx.state.put("read", owner.number, value=sorted(read | {doc.id}))
+    if doc.id not in await _read_ids(ctx, owner.number):  # one atomic step: no concurrent mark lost
+        await ctx.state.update("read", owner.number, change=lambda read: sorted({*(read or []), doc.id}))
     data = content(ctx.world, doc)
     headers = {
         "Content-Disposition": f'attachment; filename="{doc.file_name}"',

@@ -436,8 +436,7 @@ async def login_access_group(call: ActionCall) -> dict:
     group = action_group(call)
     text = call.body.get("schoolYear")
     year = parse_school_year(text) if text else school_year_of(local_day(call.clock.now()))
-    logins = await call.state.get("logins", group.name, default=[])
-    await call.state.put("logins", group.name, value=sorted({*logins, year}))
+    await call.state.update("logins", group.name, change=lambda logins: sorted({*(logins or []), year}))
     return {"accessGroup": group.name, "activeForSchoolYear": school_year_label(year)}
 
 
