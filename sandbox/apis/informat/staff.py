@@ -399,18 +399,24 @@ async def list_documents(ctx: RequestContext) -> list[dict]:
     return found
 
 
-@package.handler("getDocumentPdf")
-def get_document_pdf(ctx: RequestContext) -> Reply:
+def known_document(ctx: RequestContext):
+    """The employee and their document named in the path, or DOCUMENT_NOT_FOUND."""
     e = known_employee(ctx)
-    r, now, document_id = staff(ctx), ctx.now(), ctx.params["documentId"]
-    d = r.document(e, document_id, now)
+    document_id = ctx.params["documentId"]
+    d = staff(ctx).document(e, document_id, ctx.now())
     if d is None:
         raise informat_error(
             DOCUMENT_NOT_FOUND,
             f"Geen document {document_id} gevonden voor personeelslid {e.person_id}.",
             field="documentId",
         )
-    return Reply(document_pdf(r, d, now), media_type="application/pdf")
+    return e, d
+
+
+@package.handler("getDocumentPdf")
+def get_document_pdf(ctx: RequestContext) -> Reply:
+    _, d = known_document(ctx)
+    return Reply(document_pdf(staff(ctx), d, ctx.now()), media_type="application/pdf")
 
 
 # -- interruptions (dienstonderbrekingen): the tenant's state ------------------------------------
@@ -630,15 +636,8 @@ async def delete_interruption_attachment(ctx: RequestContext) -> dict:
 # -- signed documents: the outcome of the client's own signing procedure --------------------------
 @package.handler("submitSignedDocument")
 async def submit_signed_document(ctx: RequestContext) -> dict:
-    e = known_employee(ctx)
-    r, now, document_id, body = staff(ctx), ctx.now(), ctx.params["documentId"], ctx.body
-    d = r.document(e, document_id, now)
-    if d is None:
-        raise informat_error(
-            DOCUMENT_NOT_FOUND,
-            f"Geen document {document_id} gevonden voor personeelslid {e.person_id}.",
-            field="documentId",
-        )
+    e, _ = known_document(ctx)
+    document_id, body, now = ctx.params["documentId"], ctx.body, ctx.now()
     try:
         signed_at = datetime.fromisoformat(body["tijdstip"].replace("Z", "+00:00"))
     except ValueError:
