@@ -186,7 +186,7 @@ class DocumentRef:
     """One document of the feed: what it is, whose it is and from when it can be fetched."""
 
     id: str
-    model: str  # a document model, a key of ALLOWED_FORMATS
+    model: str  # a document model: a key of ALLOWED_FORMATS, or "caro" (served by Connect only)
     office_id: str
     client_id: str
     day: date  # the statement, period or invoice day
