@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox.apis.codabox import camt, coda, expenses, flow, package, pdfs, soda, ubl
+from sandbox.apis.codabox import camt, caro, coda, expenses, flow, package, pdfs, soda, ubl
 from sandbox.apis.codabox.errors import (
     OFFICE_ONLY,
     OFFSET_NOT_IN_FEED,
@@ -226,6 +226,8 @@ def render(world: CodaboxWorld, entry: Entry, fmt: str) -> bytes:
         ("soda", "pdf"): lambda: pdfs.soda_pdf(document),
         ("expense", "xml"): lambda: expenses.render(document),
         ("expense", "pdf"): lambda: pdfs.expense_pdf(document),
+        ("caro", "xml"): lambda: caro.render(document),
+        ("caro", "pdf"): lambda: pdfs.caro_pdf(document),
     }
     invoice_makers = {"xml": lambda: ubl.render(document), "pdf": lambda: pdfs.invoice_pdf(document)}
     return (makers.get((entry.model, fmt)) or invoice_makers[fmt])()

@@ -1,4 +1,5 @@
-"""The PDFs of CodaBox: the mandate to sign, a statement, a SODA, an invoice and an expense note.
+"""The PDFs of CodaBox: the mandate to sign, a statement, a SODA, an invoice, an expense note and a
+credit-card statement.
 
 Each is laid out by the shared one-page writer from the same object the XML and CODA are made of,
 so the PDF shows the same names, numbers and amounts.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
+from sandbox.apis.codabox.caro import CardStatement
 from sandbox.apis.codabox.invoices import ExpenseNote, Invoice
 from sandbox.apis.codabox.soda import SocialDocument
 from sandbox.apis.codabox.statements import Statement
@@ -189,6 +191,35 @@ def soda_pdf(document: SocialDocument) -> bytes:
             ],
             table=Table(header=("Account", "Label", "Debit", "Credit"), rows=rows, widths=(30, 80, 40, 40)),
             keywords=("soda", f"{document.period:%Y%m}"),
+        )
+    )
+
+
+def caro_pdf(statement: CardStatement) -> bytes:
+    """A credit-card statement, transaction by transaction, as the CARO XML holds it."""
+    rows = []
+    for t in statement.transactions:
+        amount = money(t.amount, t.currency)
+        debit, credit = (amount, "") if t.sign == "D" else ("", amount)
+        rows.append((f"{t.day:%d/%m/%Y}", t.merchant, debit, credit))
+    rows.append(("", "Total", money(statement.total_debit), money(statement.total_credit)))
+    return render(
+        Document(
+            title="Credit card statement",
+            subtitle=f"{statement.company_name} {statement.billing_period}",
+            created=_at_noon(statement.issued),
+            author=statement.card.bank.name,
+            fields=[
+                ("Company", statement.company_name),
+                ("Company number", statement.enterprise_number),
+                ("Card holder", statement.card.holder),
+                ("Card", f"{statement.card.brand} {statement.card.masked_number}"),
+                ("Billing period", statement.billing_period),
+                ("Opening balance", money(statement.opening)),
+                ("Closing balance", money(statement.closing)),
+            ],
+            table=Table(header=("Date", "Merchant", "Debit", "Credit"), rows=rows, widths=(30, 80, 40, 40)),
+            keywords=("caro", statement.billing_period),
         )
     )
 

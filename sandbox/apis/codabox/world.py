@@ -172,11 +172,21 @@ class Mandate:
 
 
 @dataclass(frozen=True)
+class CreditCard:
+    """A company's business credit card, billed monthly by one of its banks (CARO statements)."""
+
+    bank: Bank
+    holder: str
+    brand: str
+    masked_number: str
+
+
+@dataclass(frozen=True)
 class DocumentRef:
     """One document of the feed: what it is, whose it is and from when it can be fetched."""
 
     id: str
-    model: str  # a document model, a key of ALLOWED_FORMATS
+    model: str  # a document model: a key of ALLOWED_FORMATS, or "caro" (served by Connect only)
     office_id: str
     client_id: str
     day: date  # the statement, period or invoice day
@@ -501,6 +511,43 @@ class CodaboxWorld:
             for day, index in invoices.entries(self, client, model, max(start, since), end):
                 yield self._ref(model, client, day, _local(day, 18), (day, index))
 
+    def credit_card(self, client: Client) -> CreditCard | None:
+        """The company's business credit card, if it holds one: at one of the banks it has an
+        account with, so a CODA mandate at that bank can carry its statements."""
+        rng = self.rng("credit-card", client.id)
+        share = float(self.fixture.get("credit_card_share", 0.25))
+        if client.natural_person or not client.accounts or rng.random() >= share:
+            return None
+        brand, prefix = rng.choice((("Mastercard", "5412"), ("Visa", "4871")))
+        return CreditCard(
+            bank=rng.choice(client.accounts).bank,
+            holder=client.representative_name,
+            brand=brand,
+            masked_number=f"{prefix} {rng.randrange(10, 100)}XX XXXX {rng.randrange(10_000):04d}",
+        )
+
+    def card_statements(
+        self, client: Client, start: date, end: date, mandates: Sequence[Mandate] | None = None
+    ) -> Iterator[DocumentRef]:
+        """The client's credit-card statements received from `start` to `end`: one a month, a few
+        business days after the month ends, while a CODA mandate at the card's bank (of `mandates`,
+        the world's own when None) is active. Kept apart from `client_documents`: V2 serves no CARO."""
+        card = self.credit_card(client)
+        if card is None:
+            return
+        held = self._mandates(client) if mandates is None else mandates
+        windows = [
+            window
+            for mandate in held
+            if mandate.kind == "coda" and mandate.bank_id == card.bank.bic
+            if (window := mandate.active_days()) is not None
+        ]
+        for month in months_between(start - timedelta(days=31), end):
+            day = add_business_days(first_of_next_month(month) - timedelta(1), 3, BANKS)
+            flowing = any(first <= day and (last is None or day <= last) for first, last in windows)
+            if start <= day <= end and flowing:
+                yield self._ref("caro", client, day, _local(day, 9), (month,))
+
     def _ref(
         self, model: str, client: Client, day: date, available: datetime, key: tuple[Any, ...]
     ) -> DocumentRef:
@@ -515,8 +562,9 @@ class CodaboxWorld:
         )
 
     def document(self, ref: DocumentRef):
-        """What a feed entry stands for: a Statement, SocialDocument, Invoice or ExpenseNote."""
-        from sandbox.apis.codabox import invoices, soda
+        """What a feed entry stands for: a Statement, SocialDocument, Invoice, ExpenseNote or
+        CardStatement."""
+        from sandbox.apis.codabox import caro, invoices, soda
 
         client = self.client(ref.client_id)
         if client is None:
@@ -525,6 +573,9 @@ class CodaboxWorld:
             return self._statement(client.id, *ref.key)
         if ref.model == "soda":
             return soda.build(self, client, ref.key[0], ref.day)
+        if ref.model == "caro":
+            card = self.credit_card(client)
+            return caro.build(self, client, card, ref.key[0], ref.day) if card else None
         if ref.model == "expense":
             return invoices.expense_note(self, client, *ref.key)
         return invoices.invoice(self, client, ref.model, *ref.key)

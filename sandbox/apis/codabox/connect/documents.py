@@ -60,7 +60,12 @@ KINDS = {
             "coda",
             {"application/pdf": "pdf", "application/vnd.coda.v1+cod": "cod"},
         ),
-        Kind("creditCardStatement", "credit-card-statements", None, {}),
+        Kind(
+            "creditCardStatement",
+            "credit-card-statements",
+            "caro",
+            {"application/pdf": "pdf", "application/vnd.caro.v1+xml": "xml"},
+        ),
         Kind(
             "payrollStatement",
             "payroll-statements",
@@ -128,7 +133,10 @@ def _documents_of_days(
     world: CodaboxWorld, client: Client, mandates: tuple[Mandate, ...], model: str, first: date, last: date
 ) -> tuple[DocumentRef, ...]:
     """Kept: a client pages through one window with many searches, each needing the same days."""
-    found = [r for r in world.client_documents(client, first, last, mandates) if r.model == model]
+    if model == "caro":  # V2 serves no credit-card statements: the world keeps them apart
+        found = list(world.card_statements(client, first, last, mandates))
+    else:
+        found = [r for r in world.client_documents(client, first, last, mandates) if r.model == model]
     return tuple(sorted(found, key=lambda r: (r.available_at, r.id)))
 
 
@@ -189,6 +197,14 @@ def _attributes(ctx: RequestContext, kind: Kind, client: Client, ref: DocumentRe
         return {"createdAt": at, "iban": ref.key[0]}
     if kind.model == "soda":
         return {"createdAt": at, "socialOfficeId": ctx.world.document(ref).source}
+    if kind.model == "caro":
+        statement = ctx.world.document(ref)
+        return {
+            "bankName": statement.card.bank.name,
+            "billingPeriod": statement.billing_period,
+            "clientReference": statement.client_code,
+            "receivedAt": at,
+        }
     if kind.model == "purchase_invoice":
         return {"availableContentTypes": [JSON_API, *kind.files], "receivedAt": at}
     software = ctx.world.rng("invoicing-software", client.id).choice(ctx.api.fixture["invoicing_software"])
