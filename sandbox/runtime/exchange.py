@@ -24,10 +24,6 @@ class Exchange:
     notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
 
 
-# The note of the optional header parameters a request sent empty (answered as if absent).
-EMPTY_HEADERS = "emptyHeaders"
-
-
 class DroppedConnection(Response):
     """Headers promise a body that never comes: the server closes the connection half-way."""
 

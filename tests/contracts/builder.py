@@ -61,7 +61,6 @@ class Journal:
         duration: float = 0.01,
         fault: str | None = None,
         ignored_query: list[str] | None = None,
-        notes: dict | None = None,
     ) -> dict:
         raw_response = (
             orjson.dumps(response_body) if isinstance(response_body, dict) else response_body or b""
@@ -83,7 +82,6 @@ class Journal:
             fault=fault,
             clock=self.clock.isoformat(),
             ignored_query=ignored_query,
-            notes=notes,
         )
         self.entries.append({"seq": len(self.entries) + 1, **item})
         self.now += timedelta(seconds=duration)

@@ -341,17 +341,6 @@ def test_unknown_query_parameters_are_reported_with_what_the_operation_reads():
     ]
 
 
-def test_optional_headers_sent_empty_are_reported_by_name():
-    j = Journal()
-    j.nbb()
-    assert outcome(j.verify(), "no_empty_optional_headers") == PASSED
-    j.nbb(notes={"emptyHeaders": ["X-Request-Id"]})
-    assert messages(j.verify(), "no_empty_optional_headers") == [
-        "1 getReferencesByLegalEntity request(s) to nbb-cbso sent header 'X-Request-Id' empty; it was "
-        "taken as absent"
-    ]
-
-
 # -- refusals ------------------------------------------------------------------------------------
 def test_resending_a_400_in_a_loop_fails_and_fixing_it_passes():
     j = Journal()

@@ -87,19 +87,6 @@ def test_request_id_is_echoed_and_generated(nbb):
     assert refused.headers["x-request-id"]
 
 
-def test_an_empty_request_id_is_taken_as_absent_and_reported(nbb):
-    path = f"/nbb/authentic/legalEntity/{COMPANY}/references"
-    empty = nbb.get(path, headers={**key("authentic"), "X-Request-Id": ""})
-    assert empty.status_code == 200
-    assert empty.content == nbb.get(path, headers=key("authentic")).content
-    assert uuid.UUID(empty.headers["x-request-id"]).version == 4  # one is made, as when none is sent
-    entries = nbb.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
-    assert [e.get("notes") for e in entries[-2:]] == [{"emptyHeaders": ["X-Request-Id"]}, None]
-    report = nbb.get("/__sandbox/tenants/demo/contracts").json()
-    verdict = next(c for c in report["checks"] if c["name"] == "no_empty_optional_headers")
-    assert verdict["outcome"] == "failed" and "'X-Request-Id' empty" in verdict["findings"][0]["message"]
-
-
 def test_unknown_operation_and_wrong_method_in_the_gateway_shape(nbb):
     unknown = nbb.get("/nbb/authentic/nothing", headers=key("authentic"))
     assert (unknown.status_code, unknown.json()) == (
