@@ -106,6 +106,7 @@ def test_interruptions_are_the_tenants_own(client, auth, person):
     [
         ({"instelnr": PRIMARY}, "BR003A", "InstituteNo"),
         ({"schooljaar": "2026"}, "BR004B", "schooljaar"),
+        ({"schooljaar": "2026-28"}, "BR004B", "na 2026 volgt 2026-27"),
         ({"hfd": "31"}, "BR005B", "hfd"),
         ({"hfd": "211"}, "BR013", "211"),
         ({"code": "9"}, "BR006B", "code"),

@@ -81,8 +81,11 @@ def test_school_year_is_read_in_either_form(client, auth):
     assert short["registrations"][0]["begindatum"] == "2025-09-01"
     wrong = client.get(f"{STUDENTS}/1/registrations", params={"schoolYear": "2025-27"}, headers=auth)
     assert wrong.status_code == 400
-    assert error_codes(wrong) == ["BR036A"]
+    assert error_codes(wrong) == ["BR034B"]  # "Ongeldig schooljaar." in the public client's list
     assert "2025-26" in wrong.json()["message"]
+    for year in ("1890", "25-26"):
+        answer = client.get(f"{STUDENTS}/1/registrations", params={"schoolYear": year}, headers=auth)
+        assert (answer.status_code, error_codes(answer)) == (400, ["BR034B"])
 
 
 def test_a_reference_date_outside_the_school_year_is_clamped(client, auth):
@@ -264,6 +267,7 @@ def test_an_open_enrolment_can_be_changed_and_withdrawn(client, auth):
         ({"admgrpId": "311009"}, ["BR038C"], "311001"),
         ({"structure": "211"}, ["BR036D"], "211"),
         ({"schoolyear": "2024-25"}, ["BR034C", "BR041B"], "2026-27"),
+        ({"schoolyear": "2027-29"}, ["BR034B"], "na 2027 volgt 2027-28"),
         ({"countryOfBirthCode": "BE"}, ["BR005B"], "countryOfBirthCode"),
         (
             {"Relationships": [{"type": 14, "lastName": "A", "firstName": "B"}] * 3},

@@ -30,6 +30,7 @@ from sandbox.apis.informat.errors import (
     PDF_EXPIRED,
     PDF_JOB_NOT_FOUND,
     PDF_NOT_READY,
+    SCHOOL_YEAR_INVALID,
     informat_error,
     render_error,
 )
@@ -451,7 +452,9 @@ async def login_access_group(call: ActionCall) -> dict:
     """Someone logs in to an access group in iRekeningen, activating it for a school year."""
     group = action_group(call)
     text = call.body.get("schoolYear")
-    year = parse_school_year(text) if text else school_year_of(local_day(call.clock.now()))
+    year = (
+        parse_school_year(text, SCHOOL_YEAR_INVALID) if text else school_year_of(local_day(call.clock.now()))
+    )
     await call.state.update("logins", group.name, change=lambda logins: sorted({*(logins or []), year}))
     return {"accessGroup": group.name, "activeForSchoolYear": school_year_label(year)}
 

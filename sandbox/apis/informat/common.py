@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 
 from sandbox.apis.informat.errors import (
     INSTITUTE_NOT_FOUND,
-    SCHOOL_YEAR_FORM,
-    SCHOOL_YEAR_RANGE,
+    SCHOOL_YEAR_INVALID,
+    STAFF_YEAR_FORM,
     informat_error,
 )
 from sandbox.apis.informat.world import InformatWorld, Institute
+from sandbox.errors import ErrorCode
 from sandbox.runtime.context import RequestContext
 from sandbox.worlds.calendar import local_day, school_year_bounds, school_year_label, school_year_of
 
@@ -39,28 +40,35 @@ def sex_letter(sex: int) -> str:
     return "M" if sex == 1 else "V"
 
 
-def parse_school_year(text: str, field: str = "schoolYear") -> int:
-    """`2025` or `2025-26` -> 2025; `2025-27` is refused (BR036A)."""
+def parse_school_year(text: str, invalid: ErrorCode, field: str = "schoolYear") -> int:
+    """`2025` or `2025-26` -> 2025; `2025-27` or a year the schools have no data for is refused with
+    `invalid`, the "Ongeldig schooljaar" code of the API's directory."""
     start = int(text[:4])
     if not FIRST_SCHOOL_YEAR <= start <= LAST_SCHOOL_YEAR:
         raise informat_error(
-            SCHOOL_YEAR_RANGE,
+            invalid,
             f"Het schooljaar {text} valt buiten {FIRST_SCHOOL_YEAR}-{LAST_SCHOOL_YEAR}.",
             field=field,
         )
     if len(text) > 4 and text[5:] != f"{(start + 1) % 100:02d}":
         raise informat_error(
-            SCHOOL_YEAR_FORM,
+            invalid,
             f"Het schooljaar {text} bestaat niet: na {start} volgt {school_year_label(start)}.",
             field=field,
         )
     return start
 
 
+def year_code(ctx: RequestContext) -> ErrorCode:
+    """The code of an invalid school year in the API's directory, as the public client lists them:
+    the staff directory's own (`BR004B`), else the students' (`BR034B`)."""
+    return STAFF_YEAR_FORM if ctx.api.name == "informat-staff" else SCHOOL_YEAR_INVALID
+
+
 def school_year(ctx: RequestContext) -> int:
     """The school year the request asks for, else the current one on the sandbox clock."""
     text = ctx.params.get("schoolYear")
-    return parse_school_year(text) if text else school_year_of(today(ctx))
+    return parse_school_year(text, year_code(ctx)) if text else school_year_of(today(ctx))
 
 
 def changed_since(ctx: RequestContext) -> datetime | None:

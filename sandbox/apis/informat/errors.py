@@ -47,10 +47,6 @@ SERVER_ERROR = _add("ERR500", 500, "The sandbox failed (or a fault the tenant sw
 
 # headers and parameters every Informat API reads
 INSTITUTE_NUMBER_FORM = _add("BR035B", 400, "`InstituteNo` is not 6 characters long")
-SCHOOL_YEAR_FORM = _add(
-    "BR036A", 400, "A school year is not `2025` or `2025-26` (the years must follow each other)"
-)
-SCHOOL_YEAR_RANGE = _add("BR036C", 400, "A school year outside 1990-2099")
 API_VERSION = _add("BR037A", 400, "`Api-Version` is missing or not 2", "staff")
 INSTITUTE_NOT_FOUND = _add("DNF010", 404, "No institute with this `InstituteNo`")
 
@@ -108,7 +104,13 @@ PREREGISTRATION_ID = _add(
     "BR033", 400, "`preRegistrationId` is missing or longer than 50 characters", "students"
 )
 PREREGISTRATION_YEAR_REQUIRED = _add("BR034A", 400, "A preregistration without `schoolyear`", "students")
-PREREGISTRATION_YEAR_FORM = _add("BR034B", 400, "`schoolyear` is not `2025` or `2025-26`", "students")
+SCHOOL_YEAR_INVALID = _add(
+    "BR034B",
+    400,
+    "A school year (the `schoolYear` query, a preregistration's `schoolyear`) is not `2025` or `2025-26`, "
+    "with years that follow each other, within 1990-2099",
+    "students, bills",
+)
 PREREGISTRATION_YEAR = _add(
     "BR034C", 400, "A preregistration for another school year than the current or the next", "students"
 )
@@ -159,7 +161,13 @@ INTERRUPTION_INSTITUTE = _add(
     "BR003A", 400, "An interruption without `instelnr`, or another than `InstituteNo`", "staff"
 )
 INTERRUPTION_YEAR_REQUIRED = _add("BR004A", 400, "An interruption without `schooljaar`", "staff")
-INTERRUPTION_YEAR_FORM = _add("BR004B", 400, "`schooljaar` is not `2025-26`", "staff")
+STAFF_YEAR_FORM = _add(
+    "BR004B",
+    400,
+    "An interruption's `schooljaar` is not `2025-26`, or the `schoolYear` query not `2025` or `2025-26` "
+    "(years that follow each other, within 1990-2099)",
+    "staff",
+)
 INTERRUPTION_STRUCTURE_REQUIRED = _add("BR005A", 400, "An interruption without `hfd`", "staff")
 STRUCTURE_FORM = _add("BR005B", 400, "`structure` or `hfd` is not 3 characters long", "staff")
 INTERRUPTION_CODE_REQUIRED = _add("BR006A", 400, "An interruption without `code`", "staff")
@@ -243,7 +251,7 @@ Rules = dict[str, tuple[ErrorCode, str]]
 
 COMMON_RULES: Rules = {
     "InstituteNo": (INSTITUTE_NUMBER_FORM, "Instellingsnummer moet 6 karakters lang zijn."),
-    "schoolYear": (SCHOOL_YEAR_FORM, "Het schooljaar moet de vorm 2025 of 2025-26 hebben."),
+    "schoolYear": (SCHOOL_YEAR_INVALID, "Ongeldig schooljaar."),
     "Api-Version": (API_VERSION, "De header Api-Version is verplicht en moet 2 zijn."),
 }
 STUDENT_RULES: Rules = {
@@ -306,7 +314,7 @@ STUDENT_RULES: Rules = {
     "Relationships.email": (RELATION_EMAIL, "Ongeldig e-mailadres voor relatie."),
     "Relationships.insz": (RELATION_INSZ, "Ongeldig rijksregisternummer voor relatie."),
     "preRegistrationId": (PREREGISTRATION_ID, "Ongeldige preregistratie ID."),
-    "schoolyear": (PREREGISTRATION_YEAR_FORM, "Ongeldig schooljaar."),
+    "schoolyear": (SCHOOL_YEAR_INVALID, "Ongeldig schooljaar."),
     "institute": (INSTITUTE_NUMBER_FORM, "Instellingsnummer moet 6 karakters lang zijn."),
     "structure": (STRUCTURE_LENGTH, "Structuur moet 3 karakters lang zijn."),
     "locationId": (LOCATION_FORM, "Locatie ID moet 3 karakters lang zijn."),
@@ -337,11 +345,12 @@ STUDENT_REQUIRED: Rules = {
 }
 STAFF_RULES: Rules = {
     **COMMON_RULES,
+    "schoolYear": (STAFF_YEAR_FORM, "Ongeldig schooljaar formaat."),
     "personId": (PERSON_ID, "Ongeldig PersonId."),
     "interruptionId": (INTERRUPTION_ID, "Ongeldig InterruptionId."),
     "attachmentId": (ATTACHMENT_ID, "Ongeldig AttachmentId."),
     "instelnr": (INTERRUPTION_INSTITUTE, "Het instellingsnummer is verplicht."),
-    "schooljaar": (INTERRUPTION_YEAR_FORM, "Ongeldig schooljaar formaat."),
+    "schooljaar": (STAFF_YEAR_FORM, "Ongeldig schooljaar formaat."),
     "hfd": (STRUCTURE_FORM, "Hoofdstructuur moet bestaan uit 3 karakters."),
     "code": (INTERRUPTION_CODE, "Ongeldige code."),
     "begindatum": (INTERRUPTION_BEGIN, "Begindatum is verplicht."),

@@ -31,6 +31,7 @@ from sandbox.apis.informat.errors import (
     SIGNED_AT,
     SIGNED_FILE_NOT_PDF,
     SIGNED_FILE_REQUIRED,
+    STAFF_YEAR_FORM,
     STRUCTURE_FORM,
     STRUCTURE_NOT_SUPPORTED,
     informat_error,
@@ -491,7 +492,7 @@ def checked_interruption(ctx: RequestContext, inst: Institute, body: dict) -> No
                 "einddatum", INTERRUPTION_END_BEFORE_BEGIN, "Einddatum kan niet voor de begindatum vallen."
             )
         )
-    parse_school_year(body["schooljaar"], "schooljaar")
+    parse_school_year(body["schooljaar"], STAFF_YEAR_FORM, "schooljaar")
     if found:
         raise ApiError(400, detail="De dienstonderbreking is ongeldig.", violations=found)
 

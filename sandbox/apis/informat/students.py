@@ -30,6 +30,7 @@ from sandbox.apis.informat.errors import (
     PREREGISTRATION_YEAR,
     REFUSED_NOT_CHANGEABLE,
     REFUSED_NOT_DELETABLE,
+    SCHOOL_YEAR_INVALID,
     START_DATE_OUTSIDE_YEAR,
     STUDENT_NOT_FOUND,
     UNKNOWN_ADMINISTRATIVE_GROUP,
@@ -387,7 +388,7 @@ async def accepted_in_year(ctx: RequestContext, inst: Institute, year: int) -> l
     return [
         r
         for r in await preregistrations(ctx, inst)
-        if r["status"] == ACCEPTED and parse_school_year(r["body"]["schoolyear"]) == year
+        if r["status"] == ACCEPTED and parse_school_year(r["body"]["schoolyear"], SCHOOL_YEAR_INVALID) == year
     ]
 
 
@@ -513,7 +514,7 @@ def check_preregistration(ctx: RequestContext, inst: Institute, body: dict) -> N
             INSTITUTE_MISMATCH,
             f"Het instellingsnummer {body['institute']} verschilt van de header InstituteNo.",
         )
-    year = parse_school_year(body["schoolyear"], "schoolyear")
+    year = parse_school_year(body["schoolyear"], SCHOOL_YEAR_INVALID, "schoolyear")
     current = school_year_of(today(ctx))
     if year not in (current, current + 1):
         broken(
