@@ -52,13 +52,18 @@ def client_token(http: httpx.Client, client_id: str, secret: str, scope: str = S
     return http.post(TOKEN, data={**form, "scope": scope})
 
 
-def test_forty_concurrent_payments_are_all_stored(two_servers):
-    http = two_servers[0].client()
+def open_bill(http: httpx.Client, at_least: float) -> tuple[dict, dict, str]:
+    """The demo client's authorization, an open bill with at least this much open, its payments' path."""
     token = client_token(http, "demo-client", "demo-secret").json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
     listed = http.get(f"{BILLS}/bills", params={"accessGroup": GROUP}, headers=auth).json()["bills"]
-    bill = next(b for b in listed if b["status"] == "open" and b["openAmount"] >= 0.40)
-    path = f"{BILLS}/bills/{bill['billId']}/payments"
+    bill = next(b for b in listed if b["status"] == "open" and b["openAmount"] >= at_least)
+    return auth, bill, f"{BILLS}/bills/{bill['billId']}/payments"
+
+
+def test_forty_concurrent_payments_are_all_stored(two_servers):
+    http = two_servers[0].client()
+    auth, bill, path = open_bill(http, 0.40)
     payment = {"amount": 0.01, "date": "2026-11-16", "journal": "Extern"}
     payments = [{**payment, "reference": f"OGM-{n:03}"} for n in range(40)]
     answers = concurrently(two_servers, [("POST", path, {"json": p, "headers": auth}) for p in payments])
@@ -76,11 +81,7 @@ def test_forty_concurrent_payments_are_all_stored(two_servers):
 
 def test_payments_sent_at_once_never_pass_the_open_balance_nor_repeat_a_reference(two_servers):
     http = two_servers[0].client()
-    token = client_token(http, "demo-client", "demo-secret").json()["access_token"]
-    auth = {"Authorization": f"Bearer {token}"}
-    listed = http.get(f"{BILLS}/bills", params={"accessGroup": GROUP}, headers=auth).json()["bills"]
-    bill = next(b for b in listed if b["status"] == "open" and b["openAmount"] >= 1.0)
-    path = f"{BILLS}/bills/{bill['billId']}/payments"
+    auth, bill, path = open_bill(http, 1.0)
     # each fits the open balance alone, any two together do not
     half = round(bill["openAmount"] / 2 + 0.01, 2)
     payment = {"amount": half, "date": "2026-11-16", "journal": "Extern"}
