@@ -71,7 +71,7 @@ def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exch
     room left under the rate limit."""
     added: dict[str, str] = {}
     if api.request_id_header:
-        sent = request.headers.get(api.request_id_header)
+        sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank: none was sent
         added[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
     if exchange.room is not None:
         added.update(exchange.room.headers())

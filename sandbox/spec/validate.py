@@ -31,6 +31,7 @@ class Parameter:
     schema: dict
     validator: Validator | StringValidator | None
     explode: bool
+    empty_absent: bool = False  # a header sent empty is taken as absent (x-sandbox: {empty: absent})
 
     def coerce(self, raw: str | list[str]) -> Any:
         return coerce(raw, self.schema, self.explode)
