@@ -48,7 +48,20 @@ from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, 
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
 
-STAGES = (dispatch, limits, host, route, authenticate, throttle, faults, decode, validate, handle, respond, record)
+STAGES = (
+    dispatch,
+    limits,
+    host,
+    route,
+    authenticate,
+    throttle,
+    faults,
+    decode,
+    validate,
+    handle,
+    respond,
+    record,
+)
 
 log = logging.getLogger("sandbox")
 

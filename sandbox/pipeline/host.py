@@ -53,4 +53,6 @@ def valid(value: bytes) -> bool:
         return False
     authority = rfc3986.uri_reference("//" + text)
     # the whole value must be the authority: a path, query, fragment or user name is no Host
-    return authority.is_valid(require_authority=True) and authority.authority == text and not authority.userinfo
+    return (
+        authority.is_valid(require_authority=True) and authority.authority == text and not authority.userinfo
+    )

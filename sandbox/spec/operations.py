@@ -116,9 +116,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     security=security,
                     spec=raw,
                     credential_query=_key_names(schemes, security, "query"),
-                    credential_headers=frozenset(
-                        n.lower() for n in _key_names(schemes, security, "header")
-                    ),
+                    credential_headers=frozenset(n.lower() for n in _key_names(schemes, security, "header")),
                     fidelity=Fidelity.of(raw, document_fidelity),
                     job=JobMark.of(raw),
                     max_body=(raw.get("x-sandbox") or {}).get("max-body"),
