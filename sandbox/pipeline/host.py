@@ -12,12 +12,15 @@ from __future__ import annotations
 import functools
 
 import rfc3986
+from rfc3986.exceptions import ValidationError
+from rfc3986.validators import Validator
 from starlette.types import Scope
 
 from sandbox import errors
 from sandbox.errors import ApiError, Violation
 from sandbox.runtime.exchange import HOST, Exchange
 
+_HOST = Validator().require_presence_of("host").check_validity_of("host")
 _BROKEN = {
     "missing": "is required in an HTTP/1.1 request",
     "repeated": "must be sent once, in one field line",
@@ -53,6 +56,10 @@ def valid(value: bytes) -> bool:
         return False
     authority = rfc3986.uri_reference("//" + text)
     # the whole value must be the authority: a path, query, fragment or user name is no Host
-    return (
-        authority.is_valid(require_authority=True) and authority.authority == text and not authority.userinfo
-    )
+    if authority.authority != text or authority.userinfo:
+        return False
+    try:
+        _HOST.validate(authority)  # a port that is not digits leaves no host to validate
+    except ValidationError:
+        return False
+    return True

@@ -58,8 +58,8 @@ def test_a_key_with_nothing_close_lists_the_known_ones(tmp_path):
     message = load_error(tmp_path, lambda document: document["x-sandbox"].update({"colour": "blue"}))
     assert message.endswith(
         "unknown key 'colour' in x-sandbox; known: accept, api, family, fixture, handlers, hosts, journal, "
-        "max-body, prefix, query-case-insensitive, rate-limit, request-id-header, trailing-slash, "
-        "unacceptable-status, unknown-query"
+        "max-body, prefix, query-case-insensitive, rate-limit, refused-user-agents, request-id-header, "
+        "trailing-slash, unacceptable-status, unknown-query"
     )
 
 
