@@ -299,7 +299,7 @@ def test_an_empty_api_version_is_a_wrong_version_but_an_empty_timestamp_is_none(
     answer = get(client, "/employees/diplomas", {**auth, "Timestamp": ""})
     assert answer.content == get(client, "/employees/diplomas", auth).content
     entries = client.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
-    assert [e.get("notes") for e in entries if e["api"] == "informat-staff"] == [
+    assert [e.get("notes") for e in entries if e["api"] == "informat-staff"][-3:] == [
         None,
         {"emptyHeaders": ["Timestamp"]},
         None,
