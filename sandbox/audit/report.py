@@ -7,7 +7,7 @@ import textwrap
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lxml import etree
+from sandbox.junit import Case, junit_xml
 
 WIDTH = 110
 
@@ -78,27 +78,14 @@ class AuditReport:
 
     def junit_xml(self) -> bytes:
         """One test case per item: a failed item is a failure, a manual or unjudged one is skipped."""
-        suites = etree.Element("testsuites", name="sandbox audit")
-        suite = etree.SubElement(
-            suites,
-            "testsuite",
-            name=f"seed 003 audit of {self.base_url}",
-            tests=str(len(self.results)),
-            failures=str(self.count(Outcome.FAILED)),
-            errors="0",
-            skipped=str(self.count(Outcome.MANUAL) + self.count(Outcome.NOT_JUDGED)),
-        )
-        for key in ("tests", "failures", "errors", "skipped"):
-            suites.set(key, suite.get(key))
+        cases = []
         for r in self.results:
-            case = etree.SubElement(
-                suite, "testcase", classname="sandbox.audit", name=f"item {r.item}: {r.title}"
-            )
+            name = f"item {r.item}: {r.title}"
             if r.outcome is Outcome.FAILED:
-                failure = etree.SubElement(case, "failure", message=r.summary, type="UnmetRequirement")
-                failure.text = "\n".join(f"- {f}" for f in r.findings)
+                text = "\n".join(f"- {f}" for f in r.findings)
+                cases.append(Case("sandbox.audit", name, "failed", r.summary, text))
             elif r.outcome is Outcome.PASSED:
-                etree.SubElement(case, "system-out").text = r.summary
+                cases.append(Case("sandbox.audit", name, "passed", r.summary))
             else:
-                etree.SubElement(case, "skipped", message=f"{r.outcome}: {r.summary}")
-        return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+                cases.append(Case("sandbox.audit", name, "skipped", f"{r.outcome}: {r.summary}"))
+        return junit_xml("sandbox audit", f"seed 003 audit of {self.base_url}", cases, "UnmetRequirement")

@@ -8,10 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lxml import etree
-
 from sandbox.contracts.exchanges import read_entries
 from sandbox.contracts.registry import Check, Config, Context, Finding, select
+from sandbox.junit import Case, junit_xml
 from sandbox.spec.operations import Operation
 
 SHOWN_FINDINGS = 10  # per check, in the text report
@@ -132,45 +131,24 @@ class Report:
     def junit_xml(self) -> bytes:
         """JUnit XML: one test case per check; a broken rule is a failure, a check with nothing
         to judge is skipped."""
-        suites = etree.Element("testsuites", name="sandbox contracts")
-        suite = etree.SubElement(
-            suites,
-            "testsuite",
-            name=f"sandbox contracts of tenant {self.tenant}",
-            tests=str(len(self.verdicts)),
-            failures=str(self.count(Outcome.FAILED)),
-            errors="0",
-            skipped=str(self.count(Outcome.NOT_EXERCISED)),
-            time=f"{sum(v.seconds for v in self.verdicts):.6f}",
-        )
-        for key in ("tests", "failures", "errors", "skipped", "time"):
-            suites.set(key, suite.get(key))
+        cases = []
         for verdict in self.verdicts:
-            case = etree.SubElement(
-                suite,
-                "testcase",
-                classname=verdict.check.function.__module__,
-                name=verdict.check.name,
-                time=f"{verdict.seconds:.6f}",
-            )
+            check, text = verdict.check, ""
             if verdict.outcome is Outcome.FAILED:
-                failure = etree.SubElement(
-                    case, "failure", message=verdict.findings[0].message, type="BrokenContract"
-                )
-                failure.text = "\n".join(
-                    [f"rule: {verdict.check.rule}", f"source: {verdict.check.source}"]
-                    + [
-                        line
-                        for finding in verdict.findings
-                        for line in (f"- {finding.message}", *(f"    {x}" for x in finding.exchanges))
-                    ]
-                )
+                outcome, message = "failed", verdict.findings[0].message
+                details = [f"rule: {check.rule}", f"source: {check.source}"] + [
+                    line
+                    for finding in verdict.findings
+                    for line in (f"- {finding.message}", *(f"    {x}" for x in finding.exchanges))
+                ]
+                text = "\n".join(details)
             elif verdict.outcome is Outcome.NOT_EXERCISED:
-                etree.SubElement(case, "skipped", message=f"not exercised: {verdict.summary}")
+                outcome, message = "skipped", f"not exercised: {verdict.summary}"
             else:
-                out = etree.SubElement(case, "system-out")
-                out.text = verdict.summary
-        return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+                outcome, message = "passed", verdict.summary
+            cases.append(Case(check.function.__module__, check.name, outcome, message, text, verdict.seconds))
+        suite = f"sandbox contracts of tenant {self.tenant}"
+        return junit_xml("sandbox contracts", suite, cases, "BrokenContract")
 
 
 def verify(

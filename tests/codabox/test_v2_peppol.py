@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sandbox.apis.codabox import invoices, ubl
+from tests.codabox import connect
 from tests.codabox.v2 import ACCOUNTANT, BASE, demo_world, feed, invoicing_user
 from tests.conftest import make_client
 
@@ -142,3 +143,38 @@ def test_check_presence_answers_the_participant(client, seller):
     assert (cbe["participant_id"], cbe["present"]) == ("0208:0403019261", False)
     bad = client.post(url, json={"scheme_id": "BE:CBE", "value": "0123456789"}, headers=ACCOUNTANT)
     assert bad.status_code == 400 and "not a valid Belgian CBE number" in bad.json()["detail"]
+
+
+def test_an_uploaded_invoice_is_found_and_downloaded_through_connect(client, user, seller):
+    """The same sales invoice reaches the accountant's software through Connect: its search finds it
+    beside the world's, and its downloads give the bytes sent and a PDF."""
+    headers = connect.bearer(client)
+    office = connect.confirmed_office(client, headers)
+    assert office.id == seller.office_id
+    body = connect.search_body("salesInvoice", [seller.enterprise_number])
+    before = [d["id"] for d in connect.every_page(client, headers, office, body)]
+    licence = _licence(client, user)
+    xml = _invoice_xml(client, seller, number="202600077")
+    files = {"file": ("invoice.xml", xml, "application/xml")}
+    sent = client.post(f"{LICENCES}{licence['id']}/upload/", files=files, headers=user).json()
+    # a search covers [from, to): what arrived at this very instant is found a moment later
+    client.put("/__sandbox/tenants/demo/clock", json={"advanceSeconds": 60})
+    found = [d["id"] for d in connect.every_page(client, headers, office, body)]
+    assert found[-1] == sent["feed_index"] and set(before) < set(found)  # the newest, beside the world's
+    numbers = connect.company_numbers(demo_world(client), office)
+    other = next(n for n in numbers if n != seller.enterprise_number)
+    elsewhere = connect.every_page(client, headers, office, connect.search_body("salesInvoice", [other]))
+    assert sent["feed_index"] not in [d["id"] for d in elsewhere]
+    url = (
+        f"{connect.BASE}/accounting-offices/{office.id}/clients/{seller.enterprise_number}"
+        f"/sales-invoices/{sent['feed_index']}"
+    )
+    described = client.get(url, headers=headers).json()["data"]
+    assert described["id"] == sent["feed_index"] and described["type"] == "salesInvoice"
+    assert described["attributes"]["createdAt"].startswith("2026-11-17T")
+    as_xml = client.get(url, headers={**headers, "Accept": "application/xml"})
+    assert (as_xml.status_code, as_xml.content) == (200, xml)
+    as_pdf = client.get(url, headers={**headers, "Accept": "application/pdf"})
+    assert as_pdf.content.startswith(b"%PDF") and b"202600077" in as_pdf.content
+    wrong_client = url.replace(seller.enterprise_number, other)
+    assert client.get(wrong_client, headers=headers).status_code == 404

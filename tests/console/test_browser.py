@@ -219,6 +219,19 @@ def test_the_clock_and_a_fault_set_in_the_console_shape_the_next_call(browser, s
     assert httpx.get(f"{browser.base_url}/__sandbox/tenants/{tenant}/faults").json() == []
 
 
+def test_every_try_it_call_sends_a_fresh_request_id(browser, seen):
+    tenant = seen["tenant"]
+    wanted = {"tenant": tenant, "operation": "getReferencesByLegalEntity"}
+    entries = httpx.get(f"{browser.base_url}/__sandbox/journal", params=wanted).json()["entries"]
+    sent = [v for e in entries for k, v in e["request"]["headers"] if k.lower() == "x-request-id"]
+    assert len(sent) == len(entries) >= 3  # the calls of the steps before, each with one
+    assert len(set(sent)) == len(sent) and all(uuid.UUID(v).version == 4 for v in sent)
+    assert "6457dc94-0b98-4c1a-b5f8-98d8627b5177" not in sent  # the spec's example, which the form shows
+    report = httpx.get(f"{browser.base_url}/__sandbox/tenants/{tenant}/contracts").json()
+    verdict = next(c for c in report["checks"] if c["name"] == "nbb_fresh_request_id")
+    assert verdict["outcome"] == "passed", verdict
+
+
 def test_a_sandbox_action_runs_from_its_generated_form(browser, seen):
     tenant = seen["tenant"]
     browser.open(f"/console/controls?tenant={tenant}")

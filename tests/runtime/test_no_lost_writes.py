@@ -1,5 +1,6 @@
 """Concurrent requests through two sandbox processes sharing a SQLite file or a Redis lose no
-acknowledged write: payments on one bill, faults of one tenant, OAuth2 clients of one tenant, CodaBox
+acknowledged write and pass no rule together: payments on one bill (within its open balance, a
+reference once), faults of one tenant, OAuth2 clients of one tenant, CodaBox
 mandates of one IBAN.
 Deleting the tenant then leaves nothing that authenticates as it."""
 
@@ -11,6 +12,7 @@ import pytest
 from tests.codabox.v2 import ACCOUNTANT, fresh_account
 from tests.codabox.v2 import BASE as CODABOX
 from tests.conftest import make_client
+from tests.informat.helpers import error_codes
 from tests.runtime.conftest import Server
 
 BILLS = "/informat/rekeningen/1"
@@ -70,6 +72,33 @@ def test_forty_concurrent_payments_are_all_stored(two_servers):
         ]
     after = http.get(f"{BILLS}/bills/{bill['billId']}", headers=auth).json()
     assert after["openAmount"] == round(bill["openAmount"] - 0.40, 2)
+
+
+def test_payments_sent_at_once_never_pass_the_open_balance_nor_repeat_a_reference(two_servers):
+    http = two_servers[0].client()
+    token = client_token(http, "demo-client", "demo-secret").json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    listed = http.get(f"{BILLS}/bills", params={"accessGroup": GROUP}, headers=auth).json()["bills"]
+    bill = next(b for b in listed if b["status"] == "open" and b["openAmount"] >= 1.0)
+    path = f"{BILLS}/bills/{bill['billId']}/payments"
+    # each fits the open balance alone, any two together do not
+    half = round(bill["openAmount"] / 2 + 0.01, 2)
+    payment = {"amount": half, "date": "2026-11-16", "journal": "Extern"}
+    payments = [{**payment, "reference": f"OGM-{n:03}"} for n in range(8)]
+    answers = concurrently(two_servers, [("POST", path, {"json": p, "headers": auth}) for p in payments])
+    assert sorted(a.status_code for a in answers) == [200] + [400] * 7
+    assert {code for a in answers if a.status_code == 400 for code in error_codes(a)} == {"BR095A"}
+    after = http.get(f"{BILLS}/bills/{bill['billId']}", headers=auth).json()
+    assert after["openAmount"] == round(bill["openAmount"] - half, 2)
+    # one reference sent eight times at once (small amounts): registered once
+    same = [{**payment, "amount": 0.01, "reference": "OGM-ONCE"}] * 8
+    answers = concurrently(two_servers, [("POST", path, {"json": p, "headers": auth}) for p in same])
+    assert sorted(a.status_code for a in answers) == [200] + [400] * 7
+    assert {code for a in answers if a.status_code == 400 for code in error_codes(a)} == {"BR097A"}
+    for server in two_servers:
+        stored = server.client().get(path, headers=auth).json()["payments"]
+        registered = sorted(p["reference"] for p in stored if p["registeredBy"] != "coda")
+        assert len(registered) == 2 and registered[1] == "OGM-ONCE", registered
 
 
 def test_twenty_concurrent_faults_are_all_kept_and_removed(two_servers):

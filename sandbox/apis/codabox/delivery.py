@@ -39,6 +39,10 @@ class Entry:
     ref: DocumentRef | None = None  # a document of the world
     upload: dict | None = None  # a sales invoice a client uploaded (peppol.py)
 
+    @classmethod
+    def of(cls, ref: DocumentRef) -> Entry:
+        return cls(ref.id, ref.model, ref.client_id, ref.available_at, ref=ref)
+
     @property
     def key(self) -> list:
         return [self.available_at.timestamp(), self.model, self.index]
@@ -74,19 +78,28 @@ async def entries(ctx: RequestContext, office: Office) -> list[Entry]:
     world: CodaboxWorld = ctx.world
     now = ctx.now()
     found = [
-        Entry(ref.id, ref.model, ref.client_id, ref.available_at, ref=ref)
+        Entry.of(ref)
         for ref in flow.office_documents(
             world, await flow.overlay_of(ctx.state), office.id, await feed_start(ctx), local_day(now)
         )
         if ref.available_at <= now
     ]
-    for upload in await ctx.state.list("deliveries", office.id):
-        received = datetime.fromisoformat(upload["received"])
-        if received <= now:
-            found.append(
-                Entry(upload["feed_index"], "sales_invoice", upload["client_id"], received, upload=upload)
-            )
+    found += [e for e in await uploaded(ctx, office) if e.available_at <= now]
     return sorted(found, key=lambda e: e.key)
+
+
+async def uploaded(ctx: RequestContext, office: Office) -> list[Entry]:
+    """The sales invoices the office's clients uploaded through Peppol (peppol.py), as entries."""
+    return [
+        Entry(
+            upload["feed_index"],
+            "sales_invoice",
+            upload["client_id"],
+            datetime.fromisoformat(upload["received"]),
+            upload=upload,
+        )
+        for upload in await ctx.state.list("deliveries", office.id)
+    ]
 
 
 async def _cursor(ctx: RequestContext, name: str, office: Office) -> list | None:

@@ -117,8 +117,9 @@ async def readable(ctx: RequestContext, group: AccessGroup, year: int) -> None:
 
 
 # -- bills ------------------------------------------------------------------------------------------
-async def payments_of(ctx: RequestContext, bill: Bill) -> list[dict]:
-    made = [
+def coda_payments(ctx: RequestContext, bill: Bill) -> list[dict]:
+    """The payments the world's bank statements booked on the bill, up to today."""
+    return [
         {
             "paymentId": f"coda-{bill.number}-{n}",
             "amount": euros(p.cents),
@@ -131,7 +132,10 @@ async def payments_of(ctx: RequestContext, bill: Bill) -> list[dict]:
         for n, p in enumerate(bill.payments, 1)
         if p.on <= today(ctx)
     ]
-    return made + await ctx.state.get("payments", bill.id, default=[])
+
+
+async def payments_of(ctx: RequestContext, bill: Bill) -> list[dict]:
+    return coda_payments(ctx, bill) + await ctx.state.get("payments", bill.id, default=[])
 
 
 def paid_cents(payments: list[dict]) -> int:
@@ -377,23 +381,21 @@ async def register_payment(ctx: RequestContext) -> dict:
             field="journal",
         )
     cents = round(body["amount"] * 100)
-    payments = await payments_of(ctx, bill)
-    open_cents = bill.total_cents - paid_cents(payments)
-    if cents > open_cents:
-        raise informat_error(
-            AMOUNT_OVER_BALANCE,
-            f"Het bedrag {money(cents)} is meer dan het openstaande saldo {money(open_cents)}.",
-            field="amount",
-        )
+    coda = coda_payments(ctx, bill)
+
+    def over_balance(registered: list[dict]) -> None:
+        open_cents = bill.total_cents - paid_cents(coda) - paid_cents(registered)
+        if cents > open_cents:
+            raise informat_error(
+                AMOUNT_OVER_BALANCE,
+                f"Het bedrag {money(cents)} is meer dan het openstaande saldo {money(open_cents)}.",
+                field="amount",
+            )
+
+    over_balance(await ctx.state.get("payments", bill.id, default=[]))
     if date.fromisoformat(body["date"]) > today(ctx):
         raise informat_error(
             PAYMENT_DATE_NOT_PAST, "De betaaldatum mag niet in de toekomst liggen.", field="date"
-        )
-    if not await ctx.state.add("payment-reference", bill.id, body["reference"], value=1):
-        raise informat_error(
-            DUPLICATE_PAYMENT,
-            f"Er is al een betaling met referentie {body['reference']} geregistreerd op deze rekening.",
-            field="reference",
         )
     payment = {
         "paymentId": secrets.token_hex(8),
@@ -404,8 +406,22 @@ async def register_payment(ctx: RequestContext) -> dict:
         "registeredBy": user,
         "registeredAt": ctx.now().isoformat(),
     }
-    await ctx.state.update("payments", bill.id, change=lambda recorded: [*(recorded or []), payment])
-    return {"payment": payment, "bill": bill_view(bill, [*payments, payment])}
+
+    def register(recorded: list[dict] | None) -> list[dict]:
+        # judged again inside the atomic step: two payments sent at once cannot together pass the
+        # open balance, nor one reference be registered twice
+        registered = recorded or []
+        over_balance(registered)
+        if any(p["reference"] == body["reference"] for p in registered):
+            raise informat_error(
+                DUPLICATE_PAYMENT,
+                f"Er is al een betaling met referentie {body['reference']} geregistreerd op deze rekening.",
+                field="reference",
+            )
+        return [*registered, payment]
+
+    registered = await ctx.state.update("payments", bill.id, change=register)
+    return {"payment": payment, "bill": bill_view(bill, coda + registered)}
 
 
 # -- sandbox actions --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 from sandbox.apis.codabox.connect import package
 from sandbox.apis.codabox.connect.consents import confirmed_consent
 from sandbox.apis.codabox.connect.errors import CONSENT_NOT_CONFIRMED, UNKNOWN_ACCOUNTING_OFFICE
-from sandbox.apis.codabox.delivery import Entry, render
+from sandbox.apis.codabox.delivery import Entry, render, uploaded
 from sandbox.apis.codabox.flow import overlay_of
 from sandbox.apis.codabox.ibanity import (
     JSON_API,
@@ -170,13 +170,17 @@ async def create_search(ctx: RequestContext) -> Reply:
     clients = {c.enterprise_number: c for c in ctx.world.clients(office.id) if c.enterprise_number}
     overlay = await overlay_of(ctx.state)
     found = [
-        ref
+        Entry.of(ref)
         for number in numbers
         if number in clients
         for ref in received(ctx.world, overlay, clients[number], kind.model, start, end)
     ]
-    found.sort(key=lambda r: (r.available_at, r.id))  # the clients' documents, interleaved
-    page = cursor_page(found, lambda r: r.id, paging.get("limit", DEFAULT_LIMIT), paging.get("after"))
+    if kind.model == "sales_invoice":
+        searched = {clients[number].id for number in numbers if number in clients}
+        uploads = await uploaded(ctx, office)
+        found += [e for e in uploads if e.client_id in searched and start <= e.available_at < end]
+    found.sort(key=lambda e: (e.available_at, e.index))  # the clients' documents, interleaved
+    page = cursor_page(found, lambda e: e.index, paging.get("limit", DEFAULT_LIMIT), paging.get("after"))
     search = resource(
         SEARCH,
         str(uuid.uuid4()),
@@ -184,15 +188,16 @@ async def create_search(ctx: RequestContext) -> Reply:
         meta=paging_meta(page),
         relationships={
             "clients": {"data": [identifier("client", number) for number in numbers]},
-            "documents": {"data": [identifier(kind.type, ref.id) for ref in page.items]},
+            "documents": {"data": [identifier(kind.type, e.index) for e in page.items]},
         },
     )
     return Reply(document(search), status=201)
 
 
 # -- downloads --------------------------------------------------------------------------------------
-def _attributes(ctx: RequestContext, kind: Kind, client: Client, ref: DocumentRef) -> dict[str, Any]:
-    at = instant(ref.available_at)
+def _attributes(ctx: RequestContext, kind: Kind, client: Client, entry: Entry) -> dict[str, Any]:
+    at = instant(entry.available_at)
+    ref = entry.ref
     if kind.model == "coda":
         return {"createdAt": at, "iban": ref.key[0]}
     if kind.model == "soda":
@@ -211,23 +216,40 @@ def _attributes(ctx: RequestContext, kind: Kind, client: Client, ref: DocumentRe
     return {"createdAt": at, "invoicingSoftware": software}
 
 
+async def _found(ctx: RequestContext, office: Office, kind: Kind, client: Client, document_id: str) -> Entry:
+    """One document of the client readable now: of the world, or a sales invoice it uploaded."""
+    now = ctx.now()
+    start = two_years_before(now)
+    refs = received(ctx.world, await overlay_of(ctx.state), client, kind.model, start, now)
+    entry = next((Entry.of(r) for r in refs if r.id == document_id), None)
+    if entry is None and kind.model == "sales_invoice":
+        entry = next(
+            (
+                e
+                for e in await uploaded(ctx, office)
+                if e.index == document_id and e.client_id == client.id and start <= e.available_at <= now
+            ),
+            None,
+        )
+    if entry is None:
+        raise refuse(NOT_FOUND, f"Client {client.enterprise_number} has no {kind.type} {document_id}")
+    return entry
+
+
 async def _download(ctx: RequestContext, kind: Kind, id_parameter: str) -> Reply | dict:
     office = await readable_office(ctx)
     number, document_id = ctx.params["clientId"], ctx.params[id_parameter]
     client = next((c for c in ctx.world.clients(office.id) if c.enterprise_number == number), None)
     if client is None:
         raise refuse(NOT_FOUND, f"{office.name} has no client with company number {number}")
-    now = ctx.now()
-    refs = received(ctx.world, await overlay_of(ctx.state), client, kind.model, two_years_before(now), now)
-    ref = next((r for r in refs if r.id == document_id), None)
-    if ref is None:
-        raise refuse(NOT_FOUND, f"Client {number} has no {kind.type} {document_id}")
+    entry = await _found(ctx, office, kind, client, document_id)
     if ctx.media_type == JSON_API:
-        url = f"{ctx.base_url}/accounting-offices/{office.id}/clients/{number}/{kind.path}/{ref.id}"
-        return document(resource(kind.type, ref.id, _attributes(ctx, kind, client, ref), links={"self": url}))
+        url = f"{ctx.base_url}/accounting-offices/{office.id}/clients/{number}/{kind.path}/{entry.index}"
+        attributes = _attributes(ctx, kind, client, entry)
+        return document(resource(kind.type, entry.index, attributes, links={"self": url}))
     fmt = kind.files[ctx.media_type]
-    body = render(ctx.world, Entry(ref.id, ref.model, ref.client_id, ref.available_at, ref=ref), fmt)
-    disposition = f'attachment; filename="{ref.id}.{fmt}"'
+    body = render(ctx.world, entry, fmt)
+    disposition = f'attachment; filename="{entry.index}.{fmt}"'
     return Reply(body, media_type=ctx.media_type, headers={"Content-Disposition": disposition})
 
 

@@ -90,9 +90,49 @@
     authorized.dataset.tenant = id;
   }
 
+  // The request-id header a client sends on every request (NBB's X-Request-Id), when the spec
+  // declares one: its name and the example Swagger UI fills in.
+  function requestIdParameter(spec) {
+    const name = String((spec["x-sandbox"] || {})["request-id-header"] || "").toLowerCase();
+    if (!name) return null;
+    const shared = (spec.components || {}).parameters || {};
+    const resolve = (p) => (p.$ref ? shared[p.$ref.split("/").pop()] || {} : p);
+    const declared = Object.values(spec.paths || {})
+      .flatMap((item) => [item.parameters || [], ...Object.values(item).map((op) => (op && op.parameters) || [])])
+      .flat()
+      .map(resolve)
+      .find((p) => p.in === "header" && String(p.name).toLowerCase() === name);
+    return declared ? { name: declared.name, example: declared.example } : null;
+  }
+
+  // a version 4 UUID from the browser's random source (crypto.randomUUID needs a secure context,
+  // and a sandbox in a test network is often reached over plain http)
+  function uuid4() {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  // Each "try it" call gets a fresh request id, as a careful client sends: the example Swagger UI
+  // fills in would be the same on every call (a value typed by hand is sent as typed).
+  function freshRequestId(parameter) {
+    return (request) => {
+      if (!parameter) return request;
+      const sent = Object.keys(request.headers).find((h) => h.toLowerCase() === parameter.name.toLowerCase());
+      if (sent === undefined || !request.headers[sent] || request.headers[sent] === parameter.example) {
+        if (sent !== undefined) delete request.headers[sent];
+        request.headers[parameter.name] = uuid4();
+      }
+      return request;
+    };
+  }
+
   async function start() {
     const spec = pointHere(await call("GET", `/specs/${encodeURIComponent(config.api)}`));
     const ui = SwaggerUIBundle({
+      requestInterceptor: freshRequestId(requestIdParameter(spec)),
       spec,
       dom_id: "#swagger-ui",
       deepLinking: true,
