@@ -101,11 +101,14 @@ def _single_headers(ctx: Context, entry: Entry) -> frozenset[str]:
     if operation is None:
         return frozenset(_SINGLE_FIELDS)
     declared = (
-        p.name.lower()
-        for p in operation.parameters
-        if p.location == "header" and "array" not in str(p.schema.get("type", ""))
+        p.name.lower() for p in operation.parameters if p.location == "header" and not _is_list(p.schema)
     )
     return frozenset((*_SINGLE_FIELDS, *declared, *operation.credential_headers))
+
+
+def _is_list(schema: dict) -> bool:
+    types = schema.get("type")
+    return "array" in (types if isinstance(types, list) else [types])
 
 
 @check
