@@ -27,7 +27,7 @@ from sandbox.contracts.registry import (
 from sandbox.contracts.report import Outcome, Report, Verdict, verify
 
 discover()  # each API package's own checks, registered before the generic ones below
-from sandbox.contracts import jobs, parameters, rate_limits, refusals, tokens  # noqa: E402, F401  (register)
+from sandbox.contracts import headers, jobs, parameters, rate_limits, refusals, tokens  # noqa: E402, F401  (register)
 
 __all__ = [
     "CHECKS",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -82,6 +83,12 @@ class Entry:
 
     def response_header(self, name: str) -> str | None:
         return self.response_headers.get(name.lower())
+
+    @cached_property
+    def repeated_request_headers(self) -> frozenset[str]:
+        """The names (lower case) of the request headers sent in more than one field line."""
+        lines = Counter(str(name).lower() for name, _ in (self.raw.get("request") or {}).get("headers") or [])
+        return frozenset(name for name, count in lines.items() if count > 1)
 
     @cached_property
     def response_json(self) -> Any:

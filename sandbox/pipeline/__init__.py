@@ -2,6 +2,7 @@
 
     dispatch      choose the API (Host + base path, or the path prefix)
     limits        request line, headers, declared body length  414 / 431 / 413
+    host          one valid Host (RFC 9112 §3.2)              400
     route         match the operation in its spec             404 / 405
     authenticate  the tenant behind the credentials           401 / 403
     throttle      the tenant's rate limit for the API         429 + Retry-After
@@ -33,6 +34,7 @@ from sandbox.pipeline import (
     dispatch,
     faults,
     handle,
+    host,
     limits,
     record,
     respond,
@@ -46,7 +48,20 @@ from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, 
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
 
-STAGES = (dispatch, limits, route, authenticate, throttle, faults, decode, validate, handle, respond, record)
+STAGES = (
+    dispatch,
+    limits,
+    host,
+    route,
+    authenticate,
+    throttle,
+    faults,
+    decode,
+    validate,
+    handle,
+    respond,
+    record,
+)
 
 log = logging.getLogger("sandbox")
 
@@ -114,6 +129,7 @@ async def _through(
     try:
         settings = services.settings
         limits.check_head(request.scope, settings.max_request_line, settings.max_headers)
+        host.check(request.scope, exchange)
         respond.check_request_id(api, request)
         match = route.operation(api, request.method, path)
         op = match.operation

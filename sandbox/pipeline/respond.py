@@ -71,7 +71,7 @@ def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exch
     room left under the rate limit."""
     added: dict[str, str] = {}
     if api.request_id_header:
-        sent = request.headers.get(api.request_id_header)
+        sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank: none was sent
         added[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
     if exchange.room is not None:
         added.update(exchange.room.headers())
@@ -94,7 +94,9 @@ def _echoable(value: str | None) -> bool:
 
 def check_request_id(api: ApiRuntime, request: Request) -> None:
     """400 for a request id that is not printable ASCII: it could not be echoed in a header."""
-    sent = request.headers.get(api.request_id_header) if api.request_id_header else None
+    if not api.request_id_header:
+        return
+    sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank is as if absent
     if sent and not _echoable(sent):
         violation = Violation(api.request_id_header, "ascii", "must be printable ASCII")
         raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid headers", violations=[violation])

@@ -13,7 +13,7 @@ from sandbox import errors
 from sandbox.errors import ApiError, Violation
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.context import Upload
-from sandbox.runtime.exchange import Exchange
+from sandbox.runtime.exchange import EMPTY_HEADERS, Exchange
 from sandbox.spec.negotiate import negotiate
 from sandbox.spec.operations import Operation
 from sandbox.spec.validate import coerce, violations
@@ -23,7 +23,8 @@ def parameters(
     api: ApiRuntime, op: Operation, request: Request, path_params: dict[str, str], exchange: Exchange
 ) -> dict[str, Any]:
     """The operation's parameters, coerced. A query parameter it does not name is refused only by
-    an API marked `unknown-query: refuse`; otherwise it is left to the journal, for the checks."""
+    an API marked `unknown-query: refuse`; otherwise it is left to the journal, for the checks. A
+    header marked `empty: absent` and sent blank is taken as absent, and noted for the checks too."""
     values: dict[str, Any] = {}
     found: list[Violation] = []
     query = request.query_params
@@ -39,6 +40,9 @@ def parameters(
             raw = (many if len(many) > 1 else many[0]) if many else None
         elif param.location == "header":
             raw = request.headers.get(param.name)
+            if param.empty_absent and raw is not None and not raw.strip(" \t"):
+                exchange.notes.setdefault(EMPTY_HEADERS, []).append(param.name)
+                raw = None
         else:
             raw = request.cookies.get(param.name)
         if raw is None:

@@ -24,6 +24,13 @@ class Exchange:
     notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
 
 
+# Notes the pipeline leaves in `Exchange.notes` for the contract checks: the header parameters
+# marked `empty: absent` that a request sent blank (answered as if absent), and the way its Host
+# broke RFC 9112 §3.2 (`missing`, `repeated` or `invalid`).
+EMPTY_HEADERS = "emptyHeaders"
+HOST = "host"
+
+
 class DroppedConnection(Response):
     """Headers promise a body that never comes: the server closes the connection half-way."""
 

@@ -8,7 +8,7 @@ from jsonschema.protocols import Validator
 
 from sandbox.spec.loader import SpecDocument, SpecError, pointer_join
 from sandbox.spec.validate import Parameter, with_fast_path
-from sandbox.spec.xsandbox import Fidelity, JobMark
+from sandbox.spec.xsandbox import Fidelity, JobMark, RefusedUserAgents
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -45,6 +45,7 @@ class Operation:
     security: list[dict[str, list[str]]]
     spec: dict = field(repr=False)
     credential_query: frozenset[str] = frozenset()  # query names of its API-key schemes
+    credential_headers: frozenset[str] = frozenset()  # header names of its API-key schemes, lower case
     fidelity: Fidelity | None = None  # the operation's label, or the document's
     job: JobMark | None = None  # its part in an asynchronous job, if any
     max_body: int | None = None  # bytes of body taken, if its real service states a limit
@@ -52,6 +53,7 @@ class Operation:
     token_endpoint: bool = (
         False  # an OAuth2 token endpoint of the API's own (x-sandbox: {token-endpoint: true})
     )
+    refused_user_agents: RefusedUserAgents | None = None  # its API's x-sandbox.refused-user-agents
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -73,6 +75,7 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
     global_security = doc.raw.get("security", [])
     schemes = doc.raw.get("components", {}).get("securitySchemes", {})
     document_fidelity = Fidelity.of(doc.raw.get("info"))
+    refused_user_agents = RefusedUserAgents.of(doc.meta)
     for path, item in doc.raw.get("paths", {}).items():
         item_pointer = pointer_join("/paths", path)
         item, item_pointer = doc.follow(item, item_pointer)
@@ -112,20 +115,22 @@ def compile_operations(doc: SpecDocument, api: str) -> list[Operation]:
                     produces=produces,
                     security=security,
                     spec=raw,
-                    credential_query=_query_keys(schemes, security),
+                    credential_query=_key_names(schemes, security, "query"),
+                    credential_headers=frozenset(n.lower() for n in _key_names(schemes, security, "header")),
                     fidelity=Fidelity.of(raw, document_fidelity),
                     job=JobMark.of(raw),
                     max_body=(raw.get("x-sandbox") or {}).get("max-body"),
                     uncounted=bool((raw.get("x-sandbox") or {}).get("uncounted")),
                     token_endpoint=bool((raw.get("x-sandbox") or {}).get("token-endpoint")),
+                    refused_user_agents=refused_user_agents,
                 )
             )
     return operations
 
 
-def _query_keys(schemes: dict, security: list[dict[str, list[str]]]) -> frozenset[str]:
+def _key_names(schemes: dict, security: list[dict[str, list[str]]], location: str) -> frozenset[str]:
     named = (schemes.get(name, {}) for requirement in security for name in requirement)
-    return frozenset(s["name"] for s in named if s.get("type") == "apiKey" and s.get("in") == "query")
+    return frozenset(s["name"] for s in named if s.get("type") == "apiKey" and s.get("in") == location)
 
 
 def _parameters(doc: SpecDocument, declared: list[tuple[dict, str]]) -> list[Parameter]:
@@ -139,15 +144,34 @@ def _parameters(doc: SpecDocument, declared: list[tuple[dict, str]]) -> list[Par
         schema_pointer = pointer_join(pointer, "schema")
         schema = doc.schema_at(schema_pointer) if "schema" in node else {}
         style = node.get("style", "form" if location in ("query", "cookie") else "simple")
-        by_key[(location, name.lower() if location == "header" else name)] = Parameter(
+        parameter = Parameter(
             name=name,
             location=location,
             required=bool(node.get("required", location == "path")),
             schema=schema,
             validator=with_fast_path(doc.validator(schema_pointer)) if "schema" in node else None,
             explode=bool(node.get("explode", style == "form")),
+            empty_absent=(node.get("x-sandbox") or {}).get("empty") == "absent",
         )
+        if parameter.empty_absent:
+            _check_empty_absent(doc, parameter, pointer)
+        by_key[(location, name.lower() if location == "header" else name)] = parameter
     return list(by_key.values())
+
+
+def _check_empty_absent(doc: SpecDocument, parameter: Parameter, pointer: str) -> None:
+    """`empty: absent` is a promise to clients and to Schemathesis alike: the spec must admit what
+    the sandbox takes, so it is held to that when the spec is loaded."""
+    where = f"{doc.path}: #{pointer}: {parameter.name} is marked x-sandbox {{empty: absent}}"
+    if parameter.location != "header":
+        raise SpecError(f"{where}, which only a header parameter may be (it is in {parameter.location})")
+    if parameter.required:
+        raise SpecError(f"{where} but is required: only an optional header can be taken as absent")
+    if parameter.validator is not None and not parameter.validator.is_valid(""):
+        raise SpecError(
+            f"{where} but its schema refuses the empty string: admit it, e.g. "
+            "anyOf: [{type: string, format: uuid}, {type: string, pattern: '^[ \\t]*$'}]"
+        )
 
 
 def _content_validators(doc: SpecDocument, content: dict, pointer: str) -> dict[str, Validator | None]:

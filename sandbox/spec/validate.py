@@ -31,6 +31,7 @@ class Parameter:
     schema: dict
     validator: Validator | StringValidator | None
     explode: bool
+    empty_absent: bool = False  # a header sent empty is taken as absent (x-sandbox: {empty: absent})
 
     def coerce(self, raw: str | list[str]) -> Any:
         return coerce(raw, self.schema, self.explode)
@@ -55,7 +56,13 @@ _STRING_RULES = frozenset({"type", "pattern", "format", "minLength", "maxLength"
 
 def string_check(schema: Any, formats: FormatChecker | None) -> Callable[[Any], bool] | None:
     """For a flat string schema (type, pattern, format, lengths, enum), the same yes or no as
-    jsonschema's validator gives, without its per-call overhead; None for any other schema."""
+    jsonschema's validator gives, without its per-call overhead; None for any other schema. An
+    `anyOf` of such schemas (a header that may also be empty) is judged branch by branch."""
+    if isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"anyOf"} and schema["anyOf"]:
+        branches = [string_check(branch, formats) for branch in schema["anyOf"]]
+        if not all(branches):
+            return None
+        return lambda value: any(branch(value) for branch in branches)
     if not isinstance(schema, dict) or schema.get("type") != "string":
         return None
     known = _STRING_RULES | _ANNOTATIONS

@@ -1,7 +1,8 @@
 """The sandbox's own OpenAPI extensions, checked against a schema when a spec is loaded.
 
 A spec speaks to the engine through four extensions: `x-sandbox` (at the document root: how the
-API is served; on an operation: marks such as the async-job role the contract checks read),
+API is served; on an operation: marks such as the async-job role the contract checks read; on a
+parameter: how a doubtful value is taken),
 `x-sandbox-admin` and `x-sandbox-unknown-status` (on a security scheme: the control plane's admin
 token; the status of a secret presented for the scheme that no tenant holds) and
 `x-sandbox-fidelity` (anywhere: how faithful to the real API a part is, and where that is known
@@ -12,6 +13,7 @@ otherwise be silently ignored.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +76,22 @@ DOCUMENT_SCHEMA: dict = {
             "enum": ["negotiate", "ignore"],
             "description": "ignore: the API answers what it has whatever Accept says (no 406)",
         },
+        "refused-user-agents": {
+            "description": "User-Agent values the real service's gateway is reported to refuse: the sandbox "
+            "answers them and the contract check user_agent_accepted reports them",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["patterns", "x-sandbox-fidelity"],
+            "properties": {
+                "patterns": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string", "format": "regex", "minLength": 1},
+                    "description": "regular expressions, searched in the User-Agent value",
+                },
+                "x-sandbox-fidelity": FIDELITY_SCHEMA,
+            },
+        },
     },
 }
 
@@ -124,6 +142,19 @@ OPERATION_SCHEMA: dict = {
     },
 }
 
+PARAMETER_SCHEMA: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "empty": {
+            "enum": ["absent"],
+            "description": "absent: an optional header sent empty (or blank) is taken as if it were not "
+            "sent, and journaled for the contract check no_empty_optional_headers; its schema must "
+            "admit the empty string",
+        },
+    },
+}
+
 ADMIN_SCHEMA: dict = {"type": "boolean", "description": "the scheme is the control plane's admin token"}
 UNKNOWN_STATUS_SCHEMA: dict = {
     "enum": [401, 403],
@@ -132,10 +163,11 @@ UNKNOWN_STATUS_SCHEMA: dict = {
 SCHEME_KEYS = ("x-sandbox-admin", "x-sandbox-unknown-status")
 
 _VALIDATORS = {
-    name: Draft202012Validator(schema)
+    name: Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for name, schema in (
         ("x-sandbox", DOCUMENT_SCHEMA),
         ("operation x-sandbox", OPERATION_SCHEMA),
+        ("parameter x-sandbox", PARAMETER_SCHEMA),
         ("x-sandbox-fidelity", FIDELITY_SCHEMA),
         ("x-sandbox-admin", ADMIN_SCHEMA),
         ("x-sandbox-unknown-status", UNKNOWN_STATUS_SCHEMA),
@@ -176,6 +208,26 @@ class JobMark:
         return cls(**mark) if mark else None
 
 
+@dataclass(frozen=True)
+class RefusedUserAgents:
+    """The User-Agent values a real service's gateway is reported to refuse, with the label that
+    says how sure that is (`x-sandbox.refused-user-agents`)."""
+
+    patterns: tuple[re.Pattern, ...]
+    fidelity: Fidelity | None
+
+    @classmethod
+    def of(cls, meta: dict) -> RefusedUserAgents | None:
+        rule = meta.get("refused-user-agents")
+        if not rule:
+            return None
+        return cls(tuple(re.compile(p) for p in rule["patterns"]), Fidelity.of(rule))
+
+    def matching(self, user_agent: str) -> str | None:
+        """The first pattern the value matches, or None."""
+        return next((p.pattern for p in self.patterns if p.search(user_agent)), None)
+
+
 def _pointer(*tokens: Any) -> str:
     return "#" + "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
@@ -198,6 +250,14 @@ def _schema_problems(kind: str, value: Any, where: tuple) -> Iterator[str]:
 
 def _is_operation(where: tuple) -> bool:
     return len(where) == 3 and where[0] == "paths" and where[2] in _METHODS
+
+
+def _is_parameter(where: tuple) -> bool:
+    """A parameter object: among the shared ones, or listed on a path or an operation."""
+    if len(where) == 3:
+        return where[:2] == ("components", "parameters")
+    on_path = len(where) == 4 or (len(where) == 5 and where[2] in _METHODS)
+    return on_path and where[0] == "paths" and where[-2] == "parameters" and isinstance(where[-1], int)
 
 
 def _is_security_scheme(where: tuple) -> bool:
@@ -231,8 +291,10 @@ def _extension_key_problems(key: str, value: Any, where: tuple) -> Iterator[str]
         yield from _schema_problems(key, value, (key,))
     elif key == "x-sandbox" and _is_operation(where):
         yield from _schema_problems("operation x-sandbox", value, (*where, key))
+    elif key == "x-sandbox" and _is_parameter(where):
+        yield from _schema_problems("parameter x-sandbox", value, (*where, key))
     elif key == "x-sandbox":
-        yield f"{location}: x-sandbox belongs at the document root or on an operation"
+        yield f"{location}: x-sandbox belongs at the document root or on an operation or parameter"
     elif key in SCHEME_KEYS and _is_security_scheme(where):
         yield from _schema_problems(key, value, (*where, key))
     elif key in SCHEME_KEYS:

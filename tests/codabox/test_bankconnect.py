@@ -302,6 +302,17 @@ def test_an_idempotency_key_answers_the_first_decision_again(client, bank):
     assert _v2_mandate(client, mandate["id"])["state"] == "active"
 
 
+def test_an_empty_idempotency_key_is_refused_as_its_schema_says(client, bank):
+    """Unlike a tracing id, a key that names no request is likely refused by Ibanity too: it stays
+    a 400, and the decision is not taken."""
+    _, iban = _signed(client)
+    answer = _approve(client, bank, iban, **{"Ibanity-Idempotency-Key": ""})
+    assert answer.status_code == 400
+    (error,) = answer.json()["errors"]
+    assert error["code"] == "validationError" and "Ibanity-Idempotency-Key" in error["detail"]
+    assert _approve(client, bank, iban).status_code == 201
+
+
 def _verdict(client) -> dict:
     report = client.get("/__sandbox/tenants/demo/contracts", params={"check": "bankconnect_decides_once"})
     return report.json()["checks"][0]

@@ -54,13 +54,14 @@ class Journal:
         status: int = 200,
         *,
         query: dict | None = None,
-        headers: dict | None = None,
+        headers: dict | list[tuple[str, str]] | None = None,
         body: bytes = b"",
         response_headers: dict | None = None,
         response_body: dict | bytes | None = None,
         duration: float = 0.01,
         fault: str | None = None,
         ignored_query: list[str] | None = None,
+        notes: dict | None = None,
     ) -> dict:
         raw_response = (
             orjson.dumps(response_body) if isinstance(response_body, dict) else response_body or b""
@@ -72,7 +73,7 @@ class Journal:
             method=method,
             path=path,
             query=urlencode(query or {}),
-            request_headers=list((headers or {}).items()),
+            request_headers=list(headers.items()) if isinstance(headers, dict) else list(headers or []),
             request_body=body,
             status=status,
             response_headers=list({**response_type, **(response_headers or {})}.items()),
@@ -82,6 +83,7 @@ class Journal:
             fault=fault,
             clock=self.clock.isoformat(),
             ignored_query=ignored_query,
+            notes=notes,
         )
         self.entries.append({"seq": len(self.entries) + 1, **item})
         self.now += timedelta(seconds=duration)

@@ -341,6 +341,97 @@ def test_unknown_query_parameters_are_reported_with_what_the_operation_reads():
     ]
 
 
+# -- headers --------------------------------------------------------------------------------------
+NBB_REFERENCES = "/nbb/authentic/legalEntity/0403019261/references"
+
+
+def nbb_lines(*extra: tuple[str, str]) -> list[tuple[str, str]]:
+    """The header lines of a careful NBB request, and more."""
+    return [
+        ("host", "ws.cbso.nbb.be"),
+        ("nbb-cbso-subscription-key", "key-authentic"),
+        ("x-request-id", "6457dc94-0b98-4c1a-b5f8-98d8627b5177"),
+        ("user-agent", "acme-books/4.2"),
+        *extra,
+    ]
+
+
+def test_optional_headers_sent_empty_are_reported_by_name():
+    j = Journal()
+    j.nbb()
+    assert outcome(j.verify(), "no_empty_optional_headers") == PASSED
+    j.nbb(notes={"emptyHeaders": ["X-Request-Id"]})
+    j.nbb(notes={"emptyHeaders": ["X-Request-Id"]})
+    assert messages(j.verify(), "no_empty_optional_headers") == [
+        "2 getReferencesByLegalEntity request(s) to nbb-cbso sent header 'X-Request-Id' empty; it was "
+        "taken as absent"
+    ]
+
+
+def test_a_host_refused_by_rfc_9112_is_reported_by_how_it_broke():
+    j = Journal()
+    j.nbb()
+    assert outcome(j.verify(), "host_header_valid") == PASSED
+    j.nbb(status=400, notes={"host": "repeated"})
+    j.nbb(status=400, notes={"host": "invalid"})
+    j.nbb(status=400, notes={"host": "repeated"})
+    assert messages(j.verify(), "host_header_valid") == [
+        "2 request(s) to nbb-cbso had a Host header that was repeated; production answers 400, as the "
+        "sandbox did",
+        "1 request(s) to nbb-cbso had a Host header that was invalid; production answers 400, as the "
+        "sandbox did",
+    ]
+
+
+def test_a_single_valued_header_sent_twice_is_reported_and_a_list_header_is_not():
+    j = Journal()
+    # Accept is a list: two lines of it are one comma-separated value
+    j.add(
+        "nbb-cbso",
+        "getReferencesByLegalEntity",
+        "GET",
+        NBB_REFERENCES,
+        headers=nbb_lines(("accept", "application/json"), ("accept", "*/*")),
+    )
+    assert outcome(j.verify(), "single_headers_sent_once") == PASSED
+    twice = ("x-request-id", "0a4f3b1e-7d0e-4a55-9a4f-2f0f2b1c3d4e")
+    key = ("nbb-cbso-subscription-key", "key-extracts")
+    j.add("nbb-cbso", "getReferencesByLegalEntity", "GET", NBB_REFERENCES, headers=nbb_lines(twice, key))
+    j.add(
+        "nbb-cbso",
+        None,
+        "GET",
+        "/nbb/nothing",
+        404,
+        headers=[("content-type", "a/b"), ("content-type", "c/d")],
+    )
+    assert messages(j.verify(), "single_headers_sent_once") == [
+        "1 request(s) to nbb-cbso sent nbb-cbso-subscription-key in more than one field line; the sandbox "
+        "read the first, production may read another or refuse the request",
+        "1 request(s) to nbb-cbso sent x-request-id in more than one field line; the sandbox read the first, "
+        "production may read another or refuse the request",
+        "1 request(s) to nbb-cbso sent content-type in more than one field line; the sandbox read the first, "
+        "production may read another or refuse the request",
+    ]
+
+
+def test_a_user_agent_the_gateway_is_reported_to_refuse_is_reported_with_its_label():
+    j = Journal()
+    j.bearer("tok-1")  # Informat's spec lists no User-Agent: nothing to judge
+    assert outcome(j.verify(), "user_agent_accepted") == NOT_EXERCISED
+    j.add("nbb-cbso", "getReferencesByLegalEntity", "GET", NBB_REFERENCES, headers=nbb_lines())
+    assert outcome(j.verify(), "user_agent_accepted") == PASSED
+    urllib = [line for line in nbb_lines() if line[0] != "user-agent"] + [
+        ("user-agent", "Python-urllib/3.11")
+    ]
+    j.add("nbb-cbso", "getReferencesByLegalEntity", "GET", NBB_REFERENCES, headers=urllib)
+    (message,) = messages(j.verify(), "user_agent_accepted")
+    assert message.startswith(
+        "1 request(s) to nbb-cbso sent User-Agent 'Python-urllib/3.11', which matches '^Python-urllib/': its "
+        "gateway is reported to refuse it (inferred: apis/nbb-cbso.md §1"
+    )
+
+
 # -- refusals ------------------------------------------------------------------------------------
 def test_resending_a_400_in_a_loop_fails_and_fixing_it_passes():
     j = Journal()

@@ -57,6 +57,10 @@ def test_the_good_client_passes_every_check_it_exercises(tenant):
         "no_burst",
         "no_credentials_in_url",
         "no_unknown_query_parameters",
+        "no_empty_optional_headers",
+        "host_header_valid",
+        "single_headers_sent_once",
+        "user_agent_accepted",
     }
 
 

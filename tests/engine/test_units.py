@@ -135,6 +135,7 @@ components:
         {"type": "string", "enum": ["A", "B", 3], "maxLength": 1},
         {"type": "string", "format": "date", "x-sandbox-note": "ignored"},
         {"type": "string", "format": "no-such-format", "pattern": "b"},
+        {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "pattern": "^[ \t]*$"}]},
     ],
 )
 def test_a_flat_string_schema_is_judged_exactly_as_jsonschema_judges_it(schema):
@@ -146,7 +147,7 @@ def test_a_flat_string_schema_is_judged_exactly_as_jsonschema_judges_it(schema):
     fast = with_fast_path(full)
     assert isinstance(fast, StringValidator)
     values = ["0403019261", "0403019262", "BE0403019261", "", "A", "AB", "C", "abc", 3, None, True]
-    values += ["6f1c1f9e-1111-4222-8333-444455556666", "6f1c1f9e", "2024-02-29", "2023-02-29"]
+    values += ["6f1c1f9e-1111-4222-8333-444455556666", "6f1c1f9e", "2024-02-29", "2023-02-29", " \t", " x"]
     for value in values:
         assert fast.is_valid(value) == full.is_valid(value), value
         assert violations(fast, value, "p") == violations(full, value, "p"), value
@@ -155,6 +156,12 @@ def test_a_flat_string_schema_is_judged_exactly_as_jsonschema_judges_it(schema):
 def test_other_schemas_keep_jsonschema_alone():
     from jsonschema import Draft202012Validator
 
-    for schema in ({"type": "integer"}, {"type": ["string", "null"]}, {"type": "string", "const": "x"}):
+    others = (
+        {"type": "integer"},
+        {"type": ["string", "null"]},
+        {"type": "string", "const": "x"},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+    )
+    for schema in others:
         validator = Draft202012Validator(schema)
         assert with_fast_path(validator) is validator

@@ -58,8 +58,8 @@ def test_a_key_with_nothing_close_lists_the_known_ones(tmp_path):
     message = load_error(tmp_path, lambda document: document["x-sandbox"].update({"colour": "blue"}))
     assert message.endswith(
         "unknown key 'colour' in x-sandbox; known: accept, api, family, fixture, handlers, hosts, journal, "
-        "max-body, prefix, query-case-insensitive, rate-limit, request-id-header, trailing-slash, "
-        "unacceptable-status, unknown-query"
+        "max-body, prefix, query-case-insensitive, rate-limit, refused-user-agents, request-id-header, "
+        "trailing-slash, unacceptable-status, unknown-query"
     )
 
 
@@ -192,3 +192,76 @@ def test_an_operation_inherits_the_documents_label_and_may_override_it():
     assert operations["connectToken"].fidelity == Fidelity(
         "verified", "apis/informat.md §2 (IdentityServer's token endpoint, from public client code)"
     )
+
+
+def trace_header(document) -> dict:
+    parameters = document["paths"]["/accounts/{number}"]["get"]["parameters"]
+    return next(p for p in parameters if p["name"] == "X-Trace")
+
+
+def compile_error(tmp_path: Path, change) -> str:
+    doc = SpecDocument.load(ledger_with(tmp_path, change))
+    with pytest.raises(SpecError) as raised:
+        compile_operations(doc, "ledger")
+    return str(raised.value)
+
+
+def test_a_header_marked_empty_absent_must_be_optional_and_admit_the_empty_string(tmp_path):
+    def required(document):
+        trace_header(document)["x-sandbox"] = {"empty": "absent"}
+
+    assert compile_error(tmp_path, required).endswith(
+        "#/paths/~1accounts~1{number}/get/parameters/1: X-Trace is marked x-sandbox {empty: absent} but is "
+        "required: only an optional header can be taken as absent"
+    )
+
+    def refusing(document):
+        trace_header(document).update({"required": False, "x-sandbox": {"empty": "absent"}})
+
+    assert "X-Trace is marked x-sandbox {empty: absent} but its schema refuses the empty string" in (
+        compile_error(tmp_path, refusing)
+    )
+
+    def truthful(document):
+        refusing(document)
+        empty = {"type": "string", "pattern": "^[ \\t]*$"}
+        trace_header(document)["schema"] = {"anyOf": [{"type": "string", "format": "uuid"}, empty]}
+
+    doc = SpecDocument.load(ledger_with(tmp_path, truthful))
+    operation = next(op for op in compile_operations(doc, "ledger") if op.path == "/accounts/{number}")
+    assert [p.name for p in operation.parameters if p.empty_absent] == ["X-Trace"]
+
+
+def test_only_a_header_can_be_taken_as_absent_and_the_mark_is_checked(tmp_path):
+    def on_query(document):
+        parameters = document["paths"]["/accounts"]["get"]["parameters"]
+        next(p for p in parameters if p["name"] == "kind")["x-sandbox"] = {"empty": "absent"}
+
+    assert compile_error(tmp_path, on_query).endswith(
+        "kind is marked x-sandbox {empty: absent}, which only a header parameter may be (it is in query)"
+    )
+    message = load_error(
+        tmp_path, lambda document: trace_header(document).update({"x-sandbox": {"empty": "none"}})
+    )
+    assert (
+        "#/paths/~1accounts~1{number}/get/parameters/1/x-sandbox/empty: 'none' is not one of ['absent']"
+        in (message)
+    )
+    misspelt = load_error(
+        tmp_path, lambda document: trace_header(document).update({"x-sandbox": {"empti": 1}})
+    )
+    assert "unknown key 'empti' in parameter x-sandbox (did you mean 'empty'?)" in misspelt
+
+
+def test_refused_user_agents_are_regular_expressions_with_a_label(tmp_path):
+    def unlabelled(document):
+        document["x-sandbox"]["refused-user-agents"] = {"patterns": ["^Python-urllib/", "(unclosed"]}
+
+    message = load_error(tmp_path, unlabelled)
+    assert "'x-sandbox-fidelity' is a required property in x-sandbox" in message
+    assert "#/x-sandbox/refused-user-agents/patterns/1: '(unclosed' is not a 'regex' in x-sandbox" in message
+    doc = SpecDocument.load(ROOT / "specs/nbb-cbso.yaml")
+    rule = compile_operations(doc, "nbb-cbso")[0].refused_user_agents
+    assert rule.matching("Python-urllib/3.11") == "^Python-urllib/"
+    assert rule.matching("otb-cbso-webservice-pyclient/2.2") is None
+    assert rule.fidelity.level == "inferred" and rule.fidelity.source.startswith("apis/nbb-cbso.md §1")

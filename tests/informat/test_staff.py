@@ -290,6 +290,22 @@ def test_other_operations_take_no_version_or_version_2(client, auth):
     assert error_code(answer) == "BR037A"
 
 
+def test_an_empty_api_version_is_a_wrong_version_but_an_empty_timestamp_is_none(client, auth):
+    """The version selects what the API answers, so an empty one stays refused; `Timestamp` is read
+    by no operation, so an empty one is taken as absent and reported (x-sandbox: {empty: absent})."""
+    answer = get(client, "/employees/diplomas", {**auth, "Api-Version": ""})
+    assert answer.status_code == 400
+    assert error_code(answer) == "BR037A"
+    answer = get(client, "/employees/diplomas", {**auth, "Timestamp": ""})
+    assert answer.content == get(client, "/employees/diplomas", auth).content
+    entries = client.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
+    assert [e.get("notes") for e in entries if e["api"] == "informat-staff"][-3:] == [
+        None,
+        {"emptyHeaders": ["Timestamp"]},
+        None,
+    ]
+
+
 def test_an_institute_number_of_seven_digits_is_refused(client, auth):
     answer = get(client, "/employees", {**auth, "InstituteNo": "1234567"})
     assert answer.status_code == 400

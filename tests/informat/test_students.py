@@ -436,3 +436,22 @@ def test_a_preregistration_for_an_unknown_institute_is_refused(client):
         f"{STUDENTS}/1/preregistrations/save", json=client_enrolment(institute="999999"), headers=unknown
     )
     assert (answer.status_code, error_codes(answer)) == (404, ["DNF010"])
+
+
+def test_an_empty_timestamp_is_taken_as_absent_and_reported(client, auth):
+    with_time = client.get(
+        f"{STUDENTS}/1/registrations", headers={**auth, "Timestamp": "2026-11-17T10:00:00"}
+    )
+    empty = client.get(f"{STUDENTS}/1/registrations", headers={**auth, "Timestamp": ""})
+    assert empty.status_code == 200 and empty.content == with_time.content
+    entries = client.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
+    assert [e.get("notes") for e in entries if e["api"] == "informat-students"] == [
+        None,
+        {"emptyHeaders": ["Timestamp"]},
+    ]
+    report = client.get("/__sandbox/tenants/demo/contracts").json()
+    found = next(c for c in report["checks"] if c["name"] == "no_empty_optional_headers")
+    assert found["findings"][0]["message"] == (
+        "1 listRegistrations request(s) to informat-students sent header 'Timestamp' empty; it was taken "
+        "as absent"
+    )

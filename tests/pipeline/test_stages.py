@@ -10,6 +10,7 @@ def test_every_stage_module_is_listed_in_order():
     assert names == [
         "dispatch",
         "limits",
+        "host",
         "route",
         "authenticate",
         "throttle",
