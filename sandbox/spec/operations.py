@@ -52,6 +52,10 @@ class Operation:
     token_endpoint: bool = (
         False  # an OAuth2 token endpoint of the API's own (x-sandbox: {token-endpoint: true})
     )
+    # accepted parameters by what the request sent (see pipeline/validate.py), filled as requests come
+    known_parameters: dict[tuple, tuple[dict, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def query_names(self) -> frozenset[str]:
