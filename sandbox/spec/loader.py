@@ -78,7 +78,7 @@ def _escape(token: str) -> str:
 
 
 def pointer_join(pointer: str, *tokens: str) -> str:
-    return pointer + "".join("/" + _escape(str(t)) for t in tokens)
+    return pointer + "".join(["/" + _escape(str(t)) for t in tokens])
 
 
 @dataclass
@@ -140,6 +140,12 @@ class SpecDocument:
             schema = self.node(schema["$ref"][1:])
         return schema
 
+    def check_schema(self, pointer: str) -> None:
+        """Raise, naming what is wrong, unless the schema at `pointer` is a valid JSON Schema."""
+        schema = self.schema_at(pointer)
+        if not jsonschema_rs.meta.is_valid(schema):  # a hundred times faster: start-up checks hundreds
+            Draft202012Validator.check_schema(schema)
+
     def validator(self, pointer: str) -> Validator:
         """A compiled validator for the schema at `pointer`. Local `$ref`s are inlined once here,
         so validating never looks a reference up; a recursive schema keeps them, resolved by
@@ -148,8 +154,7 @@ class SpecDocument:
         compiled = self._validators.get(id(schema))
         if compiled is not None:
             return compiled
-        if not jsonschema_rs.meta.is_valid(schema):  # a hundred times faster: start-up checks hundreds
-            Draft202012Validator.check_schema(schema)  # raises, naming what is wrong
+        self.check_schema(pointer)
         try:
             compiled = Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
         except _Recursive:
