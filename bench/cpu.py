@@ -7,7 +7,8 @@ a figure far less sensitive to the machine's other load than wrk's requests per 
     .venv/bin/python bench/cpu.py --profile 30         # and cProfile's top 30 (by own time)
 
 The requests are the ones `bench/compare.py` sends (wrk's headers, the demo subscription key), as
-raw ASGI calls to the app, one after the other, after the demo tenant's rate limit was raised.
+raw ASGI calls to the app, 16 at a time as wrk's connections, after the demo tenant's rate limit
+was raised.
 """
 
 from __future__ import annotations
@@ -85,8 +86,13 @@ async def main(args: argparse.Namespace) -> None:
         cpu = time.process_time()
         if profiler:
             profiler.enable()
-        for _ in range(args.requests):
-            await call(app, "GET", path, headers)
+        remaining = iter(range(args.requests))
+
+        async def client() -> None:
+            for _ in remaining:
+                await call(app, "GET", path, headers)
+
+        await asyncio.gather(*(client() for _ in range(args.concurrency)))
         if profiler:
             profiler.disable()
         cpu = time.process_time() - cpu
@@ -103,6 +109,7 @@ if __name__ == "__main__":
     parser.add_argument("--call", choices=("references", "deposit"), default="references")
     parser.add_argument("--store", default="memory", help="memory, sqlite or a store URL [memory]")
     parser.add_argument("-n", "--requests", type=int, default=3000)
+    parser.add_argument("-c", "--concurrency", type=int, default=16, help="requests at once [16, as wrk]")
     parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key [tottime]")
     asyncio.run(main(parser.parse_args()))

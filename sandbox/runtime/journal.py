@@ -40,6 +40,7 @@ _SECRET_MEMBER = re.compile(
 _SECRET_IN_URL = re.compile(rf"([?&;](?:[\w-]*(?:{_SECRETS})[\w-]*|code|key)=)([^&\"'<>\s]+)", re.I)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys and tokens come back on every exchange
 def fingerprint(secret: str) -> str:
     return "[redacted:" + hashlib.sha256(secret.encode()).hexdigest()[:8] + "]"
 
