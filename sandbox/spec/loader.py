@@ -6,12 +6,6 @@ schemas work; OpenAPI objects (parameters, responses, bodies) are followed here.
 
 from __future__ import annotations
 
-import contextlib
-import glob
-import hashlib
-import importlib.util
-import marshal
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +17,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from sandbox.kept import kept_beside
 from sandbox.spec.formats import FORMAT_CHECKER
 from sandbox.spec.xsandbox import extension_problems
 
@@ -42,26 +37,10 @@ class SpecError(Exception):
 
 
 def load_yaml(path: Path) -> Any:
-    """The YAML document at `path`. What YAML's Python constructor makes of a file is kept beside it,
-    in `__pycache__` as Python keeps compiled modules, by a digest of the file's bytes and the
-    interpreter's version: so a changed file is parsed anew, and a folder that cannot be written
-    to only costs the parse."""
+    """The YAML document at `path`; what YAML's Python constructor makes of it is kept beside it
+    (see sandbox/kept.py)."""
     text = path.read_bytes()
-    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + text).hexdigest()[:16]
-    kept = path.parent / "__pycache__" / f"{path.name}.{digest}.marshal"
-    try:
-        return marshal.loads(kept.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    document = yaml.load(text, Loader=_SpecLoader)
-    with contextlib.suppress(OSError, ValueError):
-        kept.parent.mkdir(exist_ok=True)
-        for stale in kept.parent.glob(f"{glob.escape(path.name)}.*.marshal"):
-            stale.unlink(missing_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(document))
-        partial.replace(kept)  # atomic: a process starting meanwhile reads all of it or none
-    return document
+    return kept_beside(path.parent, path.name, text, lambda: yaml.load(text, Loader=_SpecLoader))
 
 
 def _stringify_keys(node: Any) -> Any:
