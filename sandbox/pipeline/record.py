@@ -8,6 +8,7 @@ exchange that the journal's bound drops before anyone reads it costs no more tha
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from starlette.datastructures import URL
@@ -45,7 +46,9 @@ async def exchange(
     weight = ENTRY_WEIGHT + len(request_body) + (len(response_body) if journaled is NOT_JOURNALED else 0)
     status = 0 if isinstance(response, DroppedConnection) else response.status_code
     taken = (api.name, request.scope, request_body, status, response.raw_headers, response_body, journaled)
-    moment = (started, duration, clock)
+    # a handler's notes as they are now, should what they hold change later (they are small)
+    notes = copy.deepcopy(seen.notes) if seen.notes else None
+    moment = (started, duration, clock, notes)
 
     def make() -> dict:
         return _entry(seen, *taken, *moment)
@@ -65,6 +68,7 @@ def _entry(
     started: float,
     duration: float,
     clock: str | None,
+    notes: dict | None,
 ) -> dict:
     url = URL(scope=scope)
     return journal.entry(
@@ -84,7 +88,7 @@ def _entry(
         fault=seen.fault,
         clock=clock,
         ignored_query=seen.ignored_query,
-        notes=seen.notes,
+        notes=notes,
     )
 
 
