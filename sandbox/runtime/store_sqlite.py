@@ -226,14 +226,21 @@ class SqliteStore(Store):
         db.execute("BEGIN IMMEDIATE")
         outcomes: Outcomes = []
         try:
-            for work in batch:
-                db.execute("SAVEPOINT one")
+            if len(batch) == 1:  # alone in its transaction: no savepoint needed to undo it alone
                 try:
-                    outcomes.append((None, work(db)))
+                    outcomes.append((None, batch[0](db)))
                 except Exception as error:
-                    db.execute("ROLLBACK TO one")
-                    outcomes.append((error, None))
-                db.execute("RELEASE one")
+                    db.execute("ROLLBACK")
+                    return [(error, None)]
+            else:
+                for work in batch:
+                    db.execute("SAVEPOINT one")
+                    try:
+                        outcomes.append((None, work(db)))
+                    except Exception as error:
+                        db.execute("ROLLBACK TO one")
+                        outcomes.append((error, None))
+                    db.execute("RELEASE one")
             if time.monotonic() >= self._next_purge:
                 db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
                 self._next_purge = time.monotonic() + PURGE_EVERY
