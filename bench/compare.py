@@ -18,7 +18,8 @@ Starts, on 127.0.0.1, each server (timing its cold start while nothing else runs
 - a second sandbox whose world has first grown (--world distinct enterprise numbers addressed)
   and whose demo tenant's journal has wrapped many times;
 - Stoplight Prism (`prism mock`, static, and `-d` dynamic) on specs/nbb-cbso.yaml;
-- a bare Starlette route answering the sandbox's bytes: the framework's ceiling.
+- a bare Starlette route answering the sandbox's bytes: the framework's ceiling (with --workers
+  N, also on N worker processes: the most a second process can give on this machine).
 
 then drives them in turn with wrk at a fixed concurrency, round after round, so that whatever else
 the machine does weighs on all of them alike. It prints requests/s, p50 and p99 latency, cold
