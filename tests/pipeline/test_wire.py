@@ -27,7 +27,8 @@ CODABOX = {
 }
 REFERENCES = "/nbb/authentic/legalEntity/0000000493/references"
 
-# (method, path, query, headers, body): a kept answer asked twice, refusals of every stage, other APIs
+# (method, path, query, headers, body): a kept answer asked twice, refusals of every stage, other
+# APIs; not the index or the paths no API serves, which name every API and change when one is added
 CALLS = [
     ("GET", REFERENCES, "", NBB, b""),
     ("GET", REFERENCES, "", NBB, b""),
@@ -64,8 +65,6 @@ CALLS = [
         {"Content-Type": "application/x-www-form-urlencoded"},
         b"grant_type=client_credentials&client_id=demo-client&client_secret=wrong",
     ),
-    ("GET", "/", "", {}, b""),
-    ("GET", "/nowhere", "", {}, b""),
 ]
 JOURNALS = ("demo", "unattributed")
 VARYING = ("time", "durationMs")  # the instant of the exchange and its duration
