@@ -2,12 +2,13 @@
 by uvicorn as `sandbox serve` serves the sandbox (same event loop and HTTP parser).
 
     python bench/bare.py --port 8100 --path /nbb/authentic/legalEntity/0000000493/references \\
-        --body references.json
+        --body references.json [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import uvicorn
@@ -24,6 +25,12 @@ def bare_app(path: str, body: bytes, media_type: str) -> Starlette:
     return Starlette(routes=[Route(path, answer)])
 
 
+def app_from_env() -> Starlette:
+    """The app of one worker process of `--workers N`, from the BARE_* variables `main` sets."""
+    body = Path(os.environ["BARE_BODY"]).read_bytes()
+    return bare_app(os.environ["BARE_PATH"], body, os.environ["BARE_MEDIA_TYPE"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -32,7 +39,22 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--body", type=Path, required=True, help="file holding the answer's bytes")
     parser.add_argument("--media-type", default="application/json")
+    parser.add_argument("--workers", type=int, default=1, help="processes on the one port [1]")
     args = parser.parse_args()
+    if args.workers > 1:  # as `sandbox serve --workers N`: uvicorn's worker processes
+        os.environ.update(BARE_BODY=str(args.body), BARE_PATH=args.path, BARE_MEDIA_TYPE=args.media_type)
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")])
+        )
+        uvicorn.run(
+            "bare:app_from_env",
+            factory=True,
+            host="127.0.0.1",
+            port=args.port,
+            log_level="warning",
+            workers=args.workers,
+        )
+        return
     app = bare_app(args.path, args.body.read_bytes(), args.media_type)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 

@@ -18,7 +18,8 @@ Starts, on 127.0.0.1, each server (timing its cold start while nothing else runs
 - a second sandbox whose world has first grown (--world distinct enterprise numbers addressed)
   and whose demo tenant's journal has wrapped many times;
 - Stoplight Prism (`prism mock`, static, and `-d` dynamic) on specs/nbb-cbso.yaml;
-- a bare Starlette route answering the sandbox's bytes: the framework's ceiling.
+- a bare Starlette route answering the sandbox's bytes: the framework's ceiling (with --workers
+  N, also on N worker processes: the most a second process can give on this machine).
 
 then drives them in turn with wrk at a fixed concurrency, round after round, so that whatever else
 the machine does weighs on all of them alike. It prints requests/s, p50 and p99 latency, cold
@@ -55,6 +56,7 @@ WRK_SCRIPTS = BENCH / "wrk"
 HOST = "127.0.0.1"  # every server and every request stays on loopback
 BASELINE = "sandbox, baseline checkout"
 SANDBOX = "sandbox, full pipeline"
+BARE = "bare Starlette, same bytes"
 
 ENTERPRISE = "0000000493"  # a magic company that files in every world (28 references since 1999)
 # the spec's paths (the sandbox serves them under /nbb); cold starts always wait for REFERENCES
@@ -375,15 +377,16 @@ def start_prism(args: argparse.Namespace, dynamic: bool) -> Target:
     return target
 
 
-def start_bare(args: argparse.Namespace, body: bytes, answer: Path) -> Target:
+def start_bare(args: argparse.Namespace, body: bytes, answer: Path, workers: int = 1) -> Target:
     port = free_port()
     answer.write_bytes(body)
     path = f"/nbb{args.path}"
     command = [sys.executable, str(BENCH / "bare.py"), "--port", str(port), "--path", path]
-    command += ["--body", str(answer)]
+    command += ["--body", str(answer), "--workers", str(workers)]
     url = f"http://{HOST}:{port}{path}"
-    row = Row("bare Starlette, same bytes", body_bytes=len(body))
-    return Target(row, started(args, row, lambda: Server(command, url)), url)
+    name = BARE if workers == 1 else f"{BARE}, {workers} workers"
+    row = Row(name, body_bytes=len(body))
+    return Target(row, started(args, row, lambda: Server(command, url), timed=workers == 1), url)
 
 
 def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
@@ -424,6 +427,10 @@ def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
                 targets.append(start_prism(args, dynamic=True))
             print("starting the bare Starlette route ...", flush=True)
             targets.append(start_bare(args, body_of(fresh.url), Path(scratch) / "answer"))
+            if (
+                args.workers > 1
+            ):  # what N processes can give on this machine: the ceiling of the workers' gain
+                targets.append(start_bare(args, body_of(fresh.url), Path(scratch) / "answer", args.workers))
             for target in targets:
                 wrk(args, target.url, args.warmup)
             for round_ in range(args.repeat):
@@ -472,7 +479,7 @@ def ratios(rows: list[Row]) -> list[str]:
     by_name = {row.name: row for row in rows}
     sandbox = by_name.get(SANDBOX)
     lines = []
-    for other in (BASELINE, "Prism static", "Prism dynamic (-d)", "bare Starlette, same bytes"):
+    for other in (BASELINE, "Prism static", "Prism dynamic (-d)", BARE):
         if sandbox and other in by_name:
             row = by_name[other]
             lines.append(
@@ -495,7 +502,7 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
         p99 = sandbox.median("p99_ms") / prism.median("p99_ms")
         checks.append((f"throughput >= 3x Prism static's ({throughput:.2f}x)", throughput >= 3))
         checks.append((f"p99 <= 1/5 of Prism static's ({p99:.2f}x)", p99 <= 0.2))
-    bare = by_name.get("bare Starlette, same bytes")
+    bare = by_name.get(BARE)
     if bare is not None:
         share, floor = rps / bare.median("rps"), 0.5 if args.call == "deposit" else 0.4
         checks.append((f"throughput >= {floor:.0%} of the bare route's ({share:.0%})", share >= floor))
@@ -519,7 +526,12 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
     checks.append((f"cold start < 0.4 s ({cold:.2f} s)", cold < 0.4))
     peak = max(row.peak_rss_mb for row in rows if row.name.startswith("sandbox"))
     checks.append((f"RSS < 100 MB ({peak:.0f} MB at peak)", peak < 100))
-    return [f"{'met   ' if ok else 'MISSED'} {text}" for text, ok in checks]
+    lines = [f"{'met   ' if ok else 'MISSED'} {text}" for text, ok in checks]
+    many_bare = by_name.get(f"{BARE}, {args.workers} workers")
+    if bare is not None and many_bare is not None:
+        ceiling = many_bare.median("rps") / bare.median("rps")
+        lines.append(f"       (the ceiling of the workers' gain: the bare route's is {ceiling:.2f}x)")
+    return lines
 
 
 def check_tools(args: argparse.Namespace) -> None:

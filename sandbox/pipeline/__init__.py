@@ -89,7 +89,7 @@ class Pipeline:
         settings = self.services.settings
         receiver = limits.BoundedReceive(receive, scope, settings.max_body)
         request = Request(scope, receiver)
-        target = self.dispatcher.choose(scope, request)
+        target = self.dispatcher.choose(scope)
         if target is None:
             await self.outside(scope, receive, send)
             return

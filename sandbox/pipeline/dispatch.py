@@ -49,11 +49,11 @@ class Dispatcher:
             self.by_host.setdefault(host, []).append((base, api))
         self.by_prefix = sorted(apis, key=lambda a: -len(a.prefix))
 
-    def choose(self, scope: Scope, request: Request) -> Target | None:
+    def choose(self, scope: Scope) -> Target | None:
         path: str = scope["path"]
-        host_header = request.headers.get("host", "")
+        host_header, forwarded = _host_and_forwarded_proto(scope)
         host = host_header.rsplit(":", 1)[0].lower() if not host_header.startswith("[") else host_header
-        scheme = request.headers.get("x-forwarded-proto") or scope.get("scheme", "http")
+        scheme = forwarded or scope.get("scheme", "http")
         served = self.by_host.get(host)
         if served is not None:
             for base, api in served:
@@ -73,3 +73,14 @@ class Dispatcher:
         return problem_json(
             Problem(404, errors.UNKNOWN_PATH, f"No API at {path}; the APIs live under {prefixes}")
         )
+
+
+def _host_and_forwarded_proto(scope: Scope) -> tuple[str, str | None]:
+    """The first `Host` and `X-Forwarded-Proto` headers, in one pass over the header list."""
+    host = forwarded = None
+    for name, value in scope["headers"]:
+        if name == b"host" and host is None:
+            host = value.decode("latin-1")
+        elif name == b"x-forwarded-proto" and forwarded is None:
+            forwarded = value.decode("latin-1")
+    return host or "", forwarded

@@ -1,12 +1,20 @@
 """Journal the exchange under its tenant (secrets redacted by the journal), with its timing, the
-faults that fired and the tenant clock's instant."""
+faults that fired and the tenant clock's instant.
+
+What the entry is made from is taken as it stands (the request's scope and header list, the
+bodies, the answer's header list); the entry itself, its redaction included, is made by the
+journal's store when it is first read (the memory store; the shared ones make it at once), so an
+exchange that the journal's bound drops before anyone reads it costs no more than that."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from sandbox.pipeline import limits
 from sandbox.runtime import journal
@@ -14,6 +22,9 @@ from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import DroppedConnection, Exchange
 from sandbox.runtime.journal import NOT_JOURNALED, UNATTRIBUTED
 from sandbox.runtime.services import Services
+
+# what an entry weighs once made, besides the bodies it keeps (at most BODY_LIMIT characters each)
+ENTRY_WEIGHT = 2048
 
 
 async def exchange(
@@ -28,28 +39,64 @@ async def exchange(
     clock = seen.clock
     if clock is None and seen.tenant is not None:  # refused before its handler read the clock
         clock = (await services.clocks.get(seen.tenant)).now().isoformat()
-    await services.journal.record(
-        seen.tenant or UNATTRIBUTED,
-        journal.entry(
-            api=api.name,
-            operation_id=seen.operation_id,
-            method=request.method,
-            path=request.url.path,
-            query=request.url.query,
-            request_headers=list(request.headers.items()),
-            request_body=await limits.body_as_read(request),
-            status=0 if isinstance(response, DroppedConnection) else response.status_code,
-            response_headers=[(k.decode(), v.decode()) for k, v in response.raw_headers],
-            response_body=bytes(response.body),
-            journaled_response_body=_journaled_body(seen, response),
-            started=started,
-            duration=duration,
-            fault=seen.fault,
-            clock=clock,
-            ignored_query=seen.ignored_query,
-            notes=seen.notes,
-        ),
+    request_body = await _body(request)
+    response_body = response.body
+    journaled = _journaled_body(seen, response)
+    # a kept answer's body is there anyway; another one is held until the entry is made
+    weight = ENTRY_WEIGHT + len(request_body) + (len(response_body) if journaled is NOT_JOURNALED else 0)
+    status = 0 if isinstance(response, DroppedConnection) else response.status_code
+    taken = (api.name, request.scope, request_body, status, response.raw_headers, response_body, journaled)
+    # a handler's notes as they are now, should what they hold change later (they are small)
+    notes = copy.deepcopy(seen.notes) if seen.notes else None
+    moment = (started, duration, clock, notes)
+
+    def make() -> dict:
+        return _entry(seen, *taken, *moment)
+
+    await services.journal.record(seen.tenant or UNATTRIBUTED, make, weight)
+
+
+def _entry(
+    seen: Exchange,
+    api: str,
+    scope: Scope,
+    request_body: bytes,
+    status: int,
+    raw_headers: list[tuple[bytes, bytes]],
+    response_body: bytes,
+    journaled: Any,
+    started: float,
+    duration: float,
+    clock: str | None,
+    notes: dict | None,
+) -> dict:
+    url = URL(scope=scope)
+    return journal.entry(
+        api=api,
+        operation_id=seen.operation_id,
+        method=scope["method"],
+        path=url.path,
+        query=url.query,
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+        request_body=request_body,
+        status=status,
+        response_headers=[(k.decode(), v.decode()) for k, v in raw_headers],
+        response_body=bytes(response_body),
+        journaled_response_body=journaled,
+        started=started,
+        duration=duration,
+        fault=seen.fault,
+        clock=clock,
+        ignored_query=seen.ignored_query,
+        notes=notes,
     )
+
+
+async def _body(request: Request) -> bytes:
+    """The request's body; a request whose headers announce none has none (HTTP/1.1 and 2 alike),
+    and the stream need not be asked."""
+    announced = any(name in (b"content-length", b"transfer-encoding") for name, _ in request.scope["headers"])
+    return await limits.body_as_read(request) if announced else b""
 
 
 def _journaled_body(seen: Exchange, response: Response) -> Any:

@@ -69,21 +69,22 @@ def _strict_failure(op: Operation, found: list[Violation]) -> None:
 def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exchange) -> None:
     """Headers on every answer, refusals included: the request id (echoed, or a fresh one) and the
     room left under the rate limit."""
-    added: dict[str, str] = {}
+    raw: list[tuple[bytes, bytes]] = []
     if api.request_id_header:
         sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank: none was sent
-        added[api.request_id_header] = sent if _echoable(sent) else str(uuid.uuid4())
+        value = sent if _echoable(sent) else str(uuid.uuid4())
+        raw.append((api.request_id_header.lower().encode("latin-1"), value.encode("latin-1")))
     if exchange.room is not None:
-        added.update(exchange.room.headers())
-    _add_headers(response, added)
+        raw += exchange.room.raw_headers()
+    _add_headers(response, raw)
 
 
-def _add_headers(response: Response, added: dict[str, str]) -> None:
-    """As `response.headers.update(added)` does, in one pass over the headers rather than one a name."""
-    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in added.items()]
+def _add_headers(response: Response, raw: list[tuple[bytes, bytes]]) -> None:
+    """As `response.headers.update(...)` does, in one pass over the headers rather than one a name."""
     names = {name for name, _ in raw}
     if any(name in names for name, _ in response.raw_headers):
-        response.headers.update(added)  # some are there already: replaced where they stand
+        # some are there already: replaced where they stand
+        response.headers.update({name.decode("latin-1"): value.decode("latin-1") for name, value in raw})
     else:
         response.raw_headers.extend(raw)
 

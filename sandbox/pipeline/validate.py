@@ -4,6 +4,7 @@ broken rule is named in one 400, field by field."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from starlette.datastructures import MultiDict
@@ -18,15 +19,54 @@ from sandbox.spec.negotiate import negotiate
 from sandbox.spec.operations import Operation
 from sandbox.spec.validate import coerce, violations
 
+# Outcomes of the parameter check kept per operation: a client asks the same few URLs again and again
+KNOWN_PER_OPERATION = 256
+
 
 def parameters(
     api: ApiRuntime, op: Operation, request: Request, path_params: dict[str, str], exchange: Exchange
 ) -> dict[str, Any]:
     """The operation's parameters, coerced. A query parameter it does not name is refused only by
     an API marked `unknown-query: refuse`; otherwise it is left to the journal, for the checks. A
-    header marked `empty: absent` and sent blank is taken as absent, and noted for the checks too."""
+    header marked `empty: absent` and sent blank is taken as absent, and noted for the checks too.
+
+    The outcome is a function of the path's parameters, the query string and the operation's own
+    headers and cookies, so an accepted one is kept, per operation, for the next request that
+    sends the same."""
+    key = _inputs(op, request, path_params)
+    known = op.known_parameters.get(key)
+    if known is None:
+        known = _checked(api, op, request, path_params)
+        if len(op.known_parameters) >= KNOWN_PER_OPERATION:
+            op.known_parameters.clear()
+        op.known_parameters[key] = known
+    values, ignored, empty = known
+    exchange.ignored_query.extend(ignored)
+    if empty:
+        exchange.notes.setdefault(EMPTY_HEADERS, []).extend(empty)
+    return {
+        name: copy.copy(value) if isinstance(value, list | dict) else value for name, value in values.items()
+    }
+
+
+def _inputs(op: Operation, request: Request, path_params: dict[str, str]) -> tuple:
+    """What the check of the operation's parameters reads from the request."""
+    sent = [request.scope["query_string"], *path_params.items()]
+    for param in op.parameters:
+        if param.location == "header":
+            sent.append(request.headers.get(param.name))
+        elif param.location == "cookie":
+            sent.append(request.cookies.get(param.name))
+    return tuple(sent)
+
+
+def _checked(
+    api: ApiRuntime, op: Operation, request: Request, path_params: dict[str, str]
+) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
     values: dict[str, Any] = {}
     found: list[Violation] = []
+    ignored: list[str] = []
+    empty: list[str] = []
     query = request.query_params
     if api.query_case_insensitive:
         by_name = {p.name.lower(): p.name for p in op.parameters if p.location == "query"}
@@ -41,7 +81,7 @@ def parameters(
         elif param.location == "header":
             raw = request.headers.get(param.name)
             if param.empty_absent and raw is not None and not raw.strip(" \t"):
-                exchange.notes.setdefault(EMPTY_HEADERS, []).append(param.name)
+                empty.append(param.name)
                 raw = None
         else:
             raw = request.cookies.get(param.name)
@@ -58,7 +98,7 @@ def parameters(
         if name in known:
             continue
         if not api.refuses_unknown_query:
-            exchange.ignored_query.append(name)
+            ignored.append(name)
             continue
         listed = ", ".join(sorted(known)) or "none"
         message = f"is not a query parameter of this operation (known: {listed})"
@@ -66,7 +106,7 @@ def parameters(
     if found:
         found.sort(key=lambda v: (v.field, v.rule))
         raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid parameters", violations=found)
-    return values
+    return values, tuple(ignored), tuple(empty)
 
 
 def body(op: Operation, media_type: str | None, decoded: Any) -> Any:

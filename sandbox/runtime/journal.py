@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -39,6 +40,7 @@ _SECRET_MEMBER = re.compile(
 _SECRET_IN_URL = re.compile(rf"([?&;](?:[\w-]*(?:{_SECRETS})[\w-]*|code|key)=)([^&\"'<>\s]+)", re.I)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys and tokens come back on every exchange
 def fingerprint(secret: str) -> str:
     return "[redacted:" + hashlib.sha256(secret.encode()).hexdigest()[:8] + "]"
 
@@ -213,10 +215,12 @@ class Journal:
         # Tenants journaled since housekeeping last looked: what tells a used tenant from an idle one.
         self.recently_active: set[str] = set()
 
-    async def record(self, tenant: str, item: dict) -> int:
+    async def record(self, tenant: str, make: Callable[[], dict], weight: int) -> int:
+        """Journal the entry `make()` gives, made when it is first read (see `Store.append_later`);
+        `weight` is what `make` holds on to, in bytes."""
         if len(self.recently_active) < MAX_NOTED:  # an app served without its lifespan never drains it
             self.recently_active.add(tenant)
-        return await self.store.append(keys.journal(tenant), item, self.size)
+        return await self.store.append_later(keys.journal(tenant), make, self.size, weight)
 
     async def read(
         self,

@@ -35,6 +35,15 @@ class Room:
             "RateLimit-Policy": f"{self.limit.requests};w={self.limit.window}",
         }
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """`headers()` as an answer's raw header list holds them."""
+        return [
+            (b"ratelimit-limit", b"%d" % self.limit.requests),
+            (b"ratelimit-remaining", b"%d" % self.remaining),
+            (b"ratelimit-reset", b"%d" % self.reset),
+            (b"ratelimit-policy", b"%d;w=%d" % (self.limit.requests, self.limit.window)),
+        ]
+
 
 class RateLimiter:
     def __init__(self, store: Store, defaults: dict[str, dict]) -> None:
@@ -44,6 +53,11 @@ class RateLimiter:
     def _limit(self, api: str, own: dict) -> Limit:
         """The tenant's own setting for `api`, over the API's default, over the sandbox's."""
         return Limit(**{**DEFAULT, **self.defaults.get(api, {}), **own.get(api, {})})
+
+    def _limits_of(self, own: dict | None) -> dict[str, Limit]:
+        """Every API's limit that differs from the sandbox's default, from the tenant's own setting."""
+        own = own or {}
+        return {api: self._limit(api, own) for api in {*self.defaults, *own}}
 
     async def limits(self, tenant: str) -> dict[str, Limit]:
         """The tenant's limit for every API."""
@@ -74,7 +88,9 @@ class RateLimiter:
         return await self._count(tenant, api, counted=False)
 
     async def _count(self, tenant: str, api: str, counted: bool) -> Room:
-        limit = self._limit(api, await self.store.cache.get(keys.rate_limits(tenant)) or {})
+        # the tenant's limits, made once per generation of the cache
+        limits = await self.store.cache.get(keys.rate_limits(tenant), self._limits_of)
+        limit = limits.get(api) or self._limit(api, {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
         window = keys.rate_window(tenant, api, limit.window, window_start)

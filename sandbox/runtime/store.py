@@ -63,6 +63,13 @@ class Store(ABC):
         """Append to a bounded log (oldest dropped past `max_len`); returns the entry's sequence
         number, which grows by one per append to this key and never repeats."""
 
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        """As `append` of `make()`, whose sequence number is handed out now; a store may call `make`
+        only when the entry is first read, and never for one trimming drops unread. `size` is
+        what `make` holds on to, in bytes. The shared stores call it at once: a reader in another
+        process could not call it."""
+        return await self.append(key, make(), max_len)
+
     @abstractmethod
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         """Log entries with a sequence number above `after`, oldest first."""
@@ -95,20 +102,48 @@ def _packed(value: Any) -> bytes:
 PURGE_EVERY = 60.0
 
 
+class _Later:
+    """A log entry of the memory store still to be made, and what it holds on to meanwhile."""
+
+    __slots__ = ("make", "size")
+
+    def __init__(self, make: Callable[[], Any], size: int) -> None:
+        self.make = make
+        self.size = size
+
+
+def _weight(raw: bytes | _Later) -> int:
+    return raw.size if type(raw) is _Later else len(raw)
+
+
 class _Log:
     """A bounded log of the memory store, with what its entries weigh."""
 
-    __slots__ = ("bytes", "entries", "seq")
+    __slots__ = ("bytes", "entries", "later", "seq")
 
     def __init__(self, max_len: int) -> None:
-        self.entries: deque[tuple[int, bytes]] = deque(maxlen=max_len)
+        self.entries: deque[tuple[int, bytes | _Later]] = deque(maxlen=max_len)
         self.seq = 0  # outlives the entries trimming drops, so a number is never handed out twice
         self.bytes = 0
+        self.later = False  # some entries are still to be made
 
     def drop_oldest(self) -> int:
         _, raw = self.entries.popleft()
-        self.bytes -= len(raw)
-        return len(raw)
+        weight = _weight(raw)
+        self.bytes -= weight
+        return weight
+
+    def make_entries(self) -> int:
+        """Make the entries still to be made; returns the change in what the log weighs."""
+        if not self.later:
+            return 0
+        before = self.bytes
+        made = deque(maxlen=self.entries.maxlen)
+        for seq, raw in self.entries:
+            made.append((seq, _packed(raw.make()) if type(raw) is _Later else raw))
+        self.entries, self.later = made, False
+        self.bytes = sum(len(raw) for _, raw in made)
+        return self.bytes - before
 
 
 class MemoryStore(Store):
@@ -216,6 +251,12 @@ class MemoryStore(Store):
         return len(doomed) + len(logs)
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
+        return self._append(key, _packed(value), max_len)
+
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        return self._append(key, _Later(make, size), max_len)
+
+    def _append(self, key: str, raw: bytes | _Later, max_len: int) -> int:
         log = self._logs.get(key)
         if log is None:
             log = self._logs[key] = _Log(max_len)
@@ -223,17 +264,19 @@ class MemoryStore(Store):
             self._logs.move_to_end(key)
         if log.entries.maxlen != max_len:
             kept = list(log.entries)[-max_len:] if max_len else []
-            self._log_bytes -= log.bytes - sum(len(raw) for _, raw in kept)
-            log.bytes = sum(len(raw) for _, raw in kept)
+            weight = sum(_weight(raw) for _, raw in kept)
+            self._log_bytes -= log.bytes - weight
+            log.bytes = weight
             log.entries = deque(kept, maxlen=max_len)
         if max_len and len(log.entries) == max_len:
             self._log_bytes -= log.drop_oldest()
         log.seq += 1
-        raw = _packed(value)
         if max_len:
+            weight = _weight(raw)
             log.entries.append((log.seq, raw))
-            log.bytes += len(raw)
-            self._log_bytes += len(raw)
+            log.later = log.later or type(raw) is _Later
+            log.bytes += weight
+            self._log_bytes += weight
         self._keep_logs_within_budget()
         return log.seq
 
@@ -250,6 +293,8 @@ class MemoryStore(Store):
         log = self._logs.get(key)
         if log is None:
             return []
+        self._log_bytes += log.make_entries()
+        self._keep_logs_within_budget()
         picked = [(seq, raw) for seq, raw in log.entries if seq > after][:limit]
         return [(seq, loads(raw)) for seq, raw in picked]
 

@@ -5,9 +5,11 @@ transaction, so it is atomic across processes too. Expiry times are epoch second
 same in every process and after a restart); an expired row is invisible and purged now and then.
 
 A hand-off to a thread costs more than a point read, so `get` reads on the event loop's own
-connection (in WAL mode a reader never waits for a writer). Writes go to one thread, and the
-writes that queue up meanwhile go with them: one hand-off and one transaction for the lot, each
-in its own savepoint, so each stays atomic and one failing leaves the others alone.
+connection (in WAL mode a reader never waits for a writer). The writes that queue up meanwhile
+go together: one transaction for the lot, each in its own savepoint, so each stays atomic and one
+failing leaves the others alone. That transaction runs on the event loop too when the write lock
+is free at once (a transaction of a few small writes takes tens of microseconds, less than the
+hand-off); when another connection holds it, it runs in the writer thread, which waits for it.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class SqliteStore(Store):
         self._lock = threading.Lock()
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
+        self._loop_writer: sqlite3.Connection | None = None  # never waits for the write lock
         self._next_purge = 0.0
         self._batches: Batches[Callable[[sqlite3.Connection], Any]] = Batches(self._write_batch)
 
@@ -184,9 +187,10 @@ class SqliteStore(Store):
                 self._db.close()
                 self._db = None
         with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+            for db in (self._reader, self._loop_writer):
+                if db is not None:
+                    db.close()
+            self._reader = self._loop_writer = None
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """One statement needs no transaction: SQLite runs each atomically."""
@@ -196,7 +200,24 @@ class SqliteStore(Store):
         return await self._batches.run(work)
 
     async def _write_batch(self, batch: list[Callable[[sqlite3.Connection], Any]]) -> Outcomes:
+        outcomes = self._on_loop(batch)
+        if outcomes is not None:
+            return outcomes
         return await asyncio.to_thread(self._with_db, functools.partial(self._in_transaction, batch=batch))
+
+    def _on_loop(self, batch: list[Callable[[sqlite3.Connection], Any]]) -> Outcomes | None:
+        """The batch's outcomes, written on the event loop's thread; None when the write lock was
+        taken (nothing was written then)."""
+        with self._reader_lock:
+            if self._loop_writer is None:
+                self._loop_writer = self._connect()
+                self._loop_writer.execute("PRAGMA busy_timeout = 0")
+            try:
+                return self._in_transaction(self._loop_writer, batch)
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                    return None
+                raise
 
     def _in_transaction(
         self, db: sqlite3.Connection, batch: list[Callable[[sqlite3.Connection], Any]]
@@ -205,14 +226,21 @@ class SqliteStore(Store):
         db.execute("BEGIN IMMEDIATE")
         outcomes: Outcomes = []
         try:
-            for work in batch:
-                db.execute("SAVEPOINT one")
+            if len(batch) == 1:  # alone in its transaction: no savepoint needed to undo it alone
                 try:
-                    outcomes.append((None, work(db)))
+                    outcomes.append((None, batch[0](db)))
                 except Exception as error:
-                    db.execute("ROLLBACK TO one")
-                    outcomes.append((error, None))
-                db.execute("RELEASE one")
+                    db.execute("ROLLBACK")
+                    return [(error, None)]
+            else:
+                for work in batch:
+                    db.execute("SAVEPOINT one")
+                    try:
+                        outcomes.append((None, work(db)))
+                    except Exception as error:
+                        db.execute("ROLLBACK TO one")
+                        outcomes.append((error, None))
+                    db.execute("RELEASE one")
             if time.monotonic() >= self._next_purge:
                 db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
                 self._next_purge = time.monotonic() + PURGE_EVERY

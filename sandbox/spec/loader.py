@@ -17,6 +17,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from sandbox.kept import kept_beside
 from sandbox.spec.formats import FORMAT_CHECKER
 from sandbox.spec.xsandbox import extension_problems
 
@@ -36,8 +37,10 @@ class SpecError(Exception):
 
 
 def load_yaml(path: Path) -> Any:
-    with path.open("rb") as handle:
-        return yaml.load(handle, Loader=_SpecLoader)
+    """The YAML document at `path`; what YAML's Python constructor makes of it is kept beside it
+    (see sandbox/kept.py)."""
+    text = path.read_bytes()
+    return kept_beside(path.parent, path.name, text, lambda: yaml.load(text, Loader=_SpecLoader))
 
 
 def _stringify_keys(node: Any) -> Any:
@@ -54,7 +57,7 @@ def _escape(token: str) -> str:
 
 
 def pointer_join(pointer: str, *tokens: str) -> str:
-    return pointer + "".join("/" + _escape(str(t)) for t in tokens)
+    return pointer + "".join(["/" + _escape(str(t)) for t in tokens])
 
 
 @dataclass
@@ -116,6 +119,12 @@ class SpecDocument:
             schema = self.node(schema["$ref"][1:])
         return schema
 
+    def check_schema(self, pointer: str) -> None:
+        """Raise, naming what is wrong, unless the schema at `pointer` is a valid JSON Schema."""
+        schema = self.schema_at(pointer)
+        if not jsonschema_rs.meta.is_valid(schema):  # a hundred times faster: start-up checks hundreds
+            Draft202012Validator.check_schema(schema)
+
     def validator(self, pointer: str) -> Validator:
         """A compiled validator for the schema at `pointer`. Local `$ref`s are inlined once here,
         so validating never looks a reference up; a recursive schema keeps them, resolved by
@@ -124,8 +133,7 @@ class SpecDocument:
         compiled = self._validators.get(id(schema))
         if compiled is not None:
             return compiled
-        if not jsonschema_rs.meta.is_valid(schema):  # a hundred times faster: start-up checks hundreds
-            Draft202012Validator.check_schema(schema)  # raises, naming what is wrong
+        self.check_schema(pointer)
         try:
             compiled = Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
         except _Recursive:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from jsonschema.protocols import Validator
@@ -24,10 +25,33 @@ class Body:
     validators: dict[str, Validator | None]  # media type -> validator (None: not JSON-like)
 
 
+class LazyValidators(Mapping[str, "Validator | None"]):
+    """Media type -> validator of a response's JSON-like bodies, each compiled when first asked
+    for: only strict mode asks, so a server that is not strict never compiles them. Each schema
+    was checked against the metaschema when the spec was loaded."""
+
+    def __init__(self, doc: SpecDocument, pointers: dict[str, str | None]) -> None:
+        self._doc = doc
+        self._pointers = pointers  # media type -> its schema's pointer, None when not validated
+        self._compiled: dict[str, Validator | None] = {}
+
+    def __getitem__(self, media_type: str) -> Validator | None:
+        if media_type not in self._compiled:
+            pointer = self._pointers[media_type]
+            self._compiled[media_type] = None if pointer is None else self._doc.validator(pointer)
+        return self._compiled[media_type]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pointers)
+
+    def __len__(self) -> int:
+        return len(self._pointers)
+
+
 @dataclass
 class ResponseSpec:
     status: str  # "200", "4XX", "default"
-    content: dict[str, Validator | None]  # media type -> validator for JSON-like bodies
+    content: Mapping[str, Validator | None]  # media type -> validator for JSON-like bodies
     schemas: dict[str, dict]
     headers: dict[str, dict]
 
@@ -54,6 +78,10 @@ class Operation:
         False  # an OAuth2 token endpoint of the API's own (x-sandbox: {token-endpoint: true})
     )
     refused_user_agents: RefusedUserAgents | None = None  # its API's x-sandbox.refused-user-agents
+    # accepted parameters by what the request sent (see pipeline/validate.py), filled as requests come
+    known_parameters: dict[tuple, tuple[dict, tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def query_names(self) -> frozenset[str]:
@@ -174,17 +202,25 @@ def _check_empty_absent(doc: SpecDocument, parameter: Parameter, pointer: str) -
         )
 
 
-def _content_validators(doc: SpecDocument, content: dict, pointer: str) -> dict[str, Validator | None]:
-    validators: dict[str, Validator | None] = {}
+def _schema_pointers(content: dict, pointer: str) -> dict[str, str | None]:
+    """Media type -> the pointer of its schema, when it has one and its bodies are JSON-like."""
+    pointers: dict[str, str | None] = {}
     for media_type, media in content.items():
         has_schema = isinstance(media, dict) and "schema" in media
         json_like = is_json_media_type(media_type) or media_type.startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         )
-        validators[media_type] = (
-            doc.validator(pointer_join(pointer, media_type, "schema")) if has_schema and json_like else None
+        pointers[media_type] = (
+            pointer_join(pointer, media_type, "schema") if has_schema and json_like else None
         )
-    return validators
+    return pointers
+
+
+def _content_validators(doc: SpecDocument, content: dict, pointer: str) -> dict[str, Validator | None]:
+    return {
+        media_type: None if found is None else doc.validator(found)
+        for media_type, found in _schema_pointers(content, pointer).items()
+    }
 
 
 def _body(doc: SpecDocument, node: dict | None, pointer: str) -> Body | None:
@@ -212,9 +248,13 @@ def _responses(doc: SpecDocument, node: dict, pointer: str) -> dict[str, Respons
         for name, header in response.get("headers", {}).items():
             header, _ = doc.follow(header, pointer_join(response_pointer, "headers", name))
             headers[name] = header
+        pointers = _schema_pointers(content, content_pointer)
+        for found in pointers.values():
+            if found is not None:
+                doc.check_schema(found)
         responses[status] = ResponseSpec(
             status=status,
-            content=_content_validators(doc, content, content_pointer),
+            content=LazyValidators(doc, pointers),
             schemas=schemas,
             headers=headers,
         )

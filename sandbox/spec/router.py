@@ -33,7 +33,11 @@ class Router:
             table = templates if "{" in op.path else self._literal
             table.setdefault(op.path, {})[op.method] = op
         ordered = sorted(templates.items(), key=lambda kv: -len(_TEMPLATE_PART.sub("", kv[0])))
-        self._templates = [(self._compile(path), methods) for path, methods in ordered]
+        # each template's regex, its operations by method, and its parameters with their groups
+        self._templates = [
+            (self._compile(path), methods, [(name, _group(name)) for name in _TEMPLATE_PART.findall(path)])
+            for path, methods in ordered
+        ]
 
     @staticmethod
     def _compile(template: str) -> re.Pattern[str]:
@@ -53,11 +57,11 @@ class Router:
         methods = self._literal.get(path)
         params: dict[str, str] = {}
         if methods is None:
-            for regex, candidate in self._templates:
+            for regex, candidate, names in self._templates:
                 found = regex.fullmatch(path)
                 if found:
                     methods = candidate
-                    params = _parameters(next(iter(candidate.values())).path, found)
+                    params = {name: found.group(group) for name, group in names}
                     break
         if methods is None:
             return Match(None, {}, [])

@@ -1,17 +1,23 @@
 """People's names, addresses and e-mail addresses from Faker's Belgian and Dutch locales.
 
 Only Faker's word lists are used, read once per locale, and drawn by the world's own seeded
-streams: a Faker instance would carry a global, order-dependent stream of its own. The lists are
-imported on first use, as importing Faker costs a noticeable part of the server's cold start.
+streams: a Faker instance would carry a global, order-dependent stream of its own. Importing
+Faker costs more than half a second, so the lists are kept beside this module (see
+sandbox/kept.py) by the bytes of the Faker file they come from, and Faker is imported only when
+that file is new or changed.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import random
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.kept import kept_beside
 
 MALE, FEMALE = 1, 2  # the sex codes of Belgian national numbers
 
@@ -36,16 +42,30 @@ def full_name(rng: random.Random, locale: str) -> str:
     return f"{pool.first_name(rng, rng.choice((MALE, FEMALE)))} {pool.last_name(rng)}"
 
 
+def _faker_lists(provider: str, locale: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The word lists `names` of a Faker locale's provider (`person`, `address`)."""
+    module = f"faker.providers.{provider}.{locale}"
+
+    def read() -> tuple[tuple[str, ...], ...]:
+        found = importlib.import_module(module).Provider
+        return tuple(tuple(getattr(found, name)) for name in names)
+
+    faker = Path(importlib.util.find_spec("faker").origin)  # found without importing it
+    try:  # the locale's lists, and Faker's version (which its other lists come with)
+        text = (
+            faker.read_bytes()
+            + faker.parent.joinpath("providers", provider, locale, "__init__.py").read_bytes()
+        )
+    except OSError:  # laid out otherwise (a zipped install): read the lists each time
+        return read()
+    return kept_beside(Path(__file__).parent, module, module.encode() + b"\0" + text, read)
+
+
 @functools.cache
 def name_pool(locale: str) -> NamePool:
     """The names of a Faker locale: `nl_BE`, `fr_BE`, `nl_NL`, `de_DE`, `en_GB`, ..."""
-    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-    return NamePool(
-        tuple(provider.first_names),
-        tuple(provider.first_names_male),
-        tuple(provider.first_names_female),
-        tuple(provider.last_names),
-    )
+    lists = ("first_names", "first_names_male", "first_names_female", "last_names")
+    return NamePool(*_faker_lists("person", locale, lists))
 
 
 @dataclass(frozen=True, slots=True)  # slots: a grown world keeps thousands in its caches
@@ -60,8 +80,8 @@ class Address:
 
 @functools.cache
 def _places(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
-    return tuple(provider.cities), tuple(provider.street_suffixes)
+    cities, suffixes = _faker_lists("address", locale, ("cities", "street_suffixes"))
+    return cities, suffixes
 
 
 def address(rng: random.Random, locale: str) -> Address:

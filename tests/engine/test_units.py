@@ -165,3 +165,26 @@ def test_other_schemas_keep_jsonschema_alone():
     for schema in others:
         validator = Draft202012Validator(schema)
         assert with_fast_path(validator) is validator
+
+
+def test_a_parsed_yaml_file_is_kept_beside_it_until_the_file_changes(tmp_path):
+    from sandbox.spec.loader import load_yaml
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text("openapi: 3.1.0\npaths: {}\n200: ok\n")
+    assert load_yaml(spec) == {"openapi": "3.1.0", "paths": {}, 200: "ok"}
+    (kept,) = (tmp_path / "__pycache__").iterdir()
+    assert load_yaml(spec) == {"openapi": "3.1.0", "paths": {}, 200: "ok"}  # read from what was kept
+    spec.write_text("openapi: 3.1.1\nwhen: 2024-01-31\n")
+    assert load_yaml(spec) == {"openapi": "3.1.1", "when": "2024-01-31"}
+    assert [p.name for p in (tmp_path / "__pycache__").iterdir()] != [kept.name]  # the old one is gone
+    assert len(list((tmp_path / "__pycache__").iterdir())) == 1
+
+
+def test_a_yaml_file_in_a_folder_that_cannot_be_written_to_is_parsed_each_time(tmp_path):
+    from sandbox.spec.loader import load_yaml
+
+    (tmp_path / "__pycache__").write_text("a file where the folder would go")
+    spec = tmp_path / "fixture.yaml"
+    spec.write_text("rate_limit: {requests: 5}\n")
+    assert load_yaml(spec) == load_yaml(spec) == {"rate_limit": {"requests": 5}}

@@ -115,3 +115,63 @@ def test_accept_chooses_the_representation(ledger):
     refused = ledger.get("/ledger/accounts/7", headers={**headers, "Accept": "application/xml"})
     assert refused.status_code == 406
     assert "application/json, text/csv" in refused.json()["detail"]
+
+
+def _list_accounts(ledger):
+    api = ledger.app.state.services.api("ledger")
+    return api, next(op for op in api.operations if op.operation_id == "listAccounts")
+
+
+def _request(query: str):
+    from starlette.requests import Request
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/ledger/accounts",
+        "headers": [],
+        "query_string": query,
+    }
+    return Request(scope)
+
+
+def test_a_checked_query_is_kept_per_operation_and_each_request_gets_its_own_values(ledger):
+    from sandbox.pipeline import validate
+    from sandbox.runtime.exchange import Exchange
+
+    api, op = _list_accounts(ledger)
+    op.known_parameters.clear()
+    first = validate.parameters(api, op, _request(b"limit=2&tags=a&tags=b"), {}, Exchange())
+    first["tags"].append("changed by a handler")
+    again = validate.parameters(api, op, _request(b"limit=2&tags=a&tags=b"), {}, Exchange())
+    assert first is not again and again == {"limit": 2, "tags": ["a", "b"]}
+    assert len(op.known_parameters) == 1
+    assert validate.parameters(api, op, _request(b"limit=3"), {}, Exchange()) == {"limit": 3}
+
+
+def test_a_refused_query_is_refused_every_time_and_never_kept(ledger):
+    import pytest
+
+    from sandbox.errors import ApiError
+    from sandbox.pipeline import validate
+    from sandbox.runtime.exchange import Exchange
+
+    api, op = _list_accounts(ledger)
+    op.known_parameters.clear()
+    validate.parameters(api, op, _request(b"limit=1"), {}, Exchange())
+    for _ in range(2):
+        with pytest.raises(ApiError) as refused:
+            validate.parameters(api, op, _request(b"limit=0"), {}, Exchange())
+        assert [v.rule for v in refused.value.problem.violations] == ["minimum"]
+    assert list(op.known_parameters) == [(b"limit=1",)]
+    for n in range(1, validate.KNOWN_PER_OPERATION + 10):
+        validate.parameters(api, op, _request(b"tags=%d" % n), {}, Exchange())
+    assert len(op.known_parameters) <= validate.KNOWN_PER_OPERATION
+
+
+def test_an_ignored_query_parameter_is_journaled_on_every_request_that_sends_it(client):
+    key = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
+    for _ in range(2):
+        client.get("/nbb/authentic/legalEntity/0000000493/references?colour=red", headers=key)
+    entries = client.get("/__sandbox/journal", params={"tenant": "demo"}).json()["entries"]
+    assert [e["ignoredQuery"] for e in entries[-2:]] == [["colour"], ["colour"]]

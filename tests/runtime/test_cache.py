@@ -95,3 +95,15 @@ def test_the_journal_read_right_after_a_request_holds_it(two_processes):
         assert one.get(REFERENCES, headers=nbb_key(tenant)).status_code == 200
         entries = other.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"]
         assert len(entries) == sent and entries[-1]["path"] == REFERENCES
+
+
+def test_on_the_memory_store_the_journal_read_after_requests_holds_them_and_a_reset_forgets_them():
+    with make_client() as client:
+        tenant = client.post("/__sandbox/tenants", json={"name": "later"}).json()
+        for _ in range(3):
+            assert client.get(REFERENCES, headers=nbb_key(tenant)).status_code == 200
+        entries = client.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"]
+        assert [e["seq"] for e in entries] == [1, 2, 3] and entries[-1]["path"] == REFERENCES
+        assert client.get(REFERENCES, headers=nbb_key(tenant)).status_code == 200  # one still to be made
+        assert client.post(f"/__sandbox/tenants/{tenant['id']}/reset").status_code == 200
+        assert client.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"] == []

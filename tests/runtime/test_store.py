@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import redis
 
-from sandbox.runtime.store import MemoryStore, Store, open_store
+from sandbox.runtime.store import MemoryStore, Store, dumps, open_store
 from sandbox.runtime.store_redis import RedisStore
 from sandbox.runtime.store_sqlite import SqliteStore
 
@@ -442,3 +442,59 @@ def test_redis_keys_live_under_the_namespace(redis_url: str) -> None:
         run_on(lambda: RedisStore.from_url(redis_url, namespace="other:"), lambda store: store.set("k", 2))
         run_on(lambda: RedisStore.from_url(redis_url), scenario)
         assert sorted(client.keys("*")) == [b"foreign", b"other:v:k"]
+
+
+def test_an_entry_appended_for_later_is_made_when_first_read_and_never_when_dropped_unread(
+    on_store: OnStore,
+) -> None:
+    made: list[int] = []
+
+    def entry(n: int):
+        def make() -> dict:
+            made.append(n)
+            return {"n": n}
+
+        return make
+
+    async def scenario(store: Store) -> tuple[list[int], list[tuple[int, Any]], list[int]]:
+        numbers = [await store.append_later("journal", entry(n), max_len=3, size=100) for n in range(1, 6)]
+        numbers.append(await store.append("journal", {"n": 6}, max_len=3))
+        made_before_reading = list(made)
+        return numbers, await store.since("journal"), made_before_reading
+
+    numbers, entries, made_before_reading = on_store(scenario)
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert entries == [(4, {"n": 4}), (5, {"n": 5}), (6, {"n": 6})]
+    # the memory store makes only what a reader reads; the shared ones make each at once, for
+    # readers in other processes
+    assert sorted(made) in ([4, 5], [1, 2, 3, 4, 5])
+    assert made_before_reading in ([], [1, 2, 3, 4, 5])
+
+
+def test_a_deleted_log_forgets_the_entries_still_to_be_made():
+    memory = MemoryStore()
+
+    def never() -> dict:
+        raise AssertionError("an entry of a deleted log was made")
+
+    async def scenario() -> list:
+        await memory.append_later("t:a:journal", never, max_len=10, size=100)
+        await memory.delete_prefix("t:a:")
+        assert memory.log_bytes == 0
+        return await memory.since("t:a:journal")
+
+    assert asyncio.run(scenario()) == []
+
+
+def test_entries_still_to_be_made_count_against_the_log_budget_by_their_size():
+    memory = MemoryStore(max_log_bytes=1_000)
+
+    async def scenario() -> list[int]:
+        for n in range(10):
+            await memory.append_later("journal", lambda n=n: {"n": n}, max_len=100, size=300)
+        assert memory.log_bytes <= 1_000
+        entries = await memory.since("journal")
+        assert memory.log_bytes == sum(len(dumps(item)) for _, item in entries)
+        return [seq for seq, _ in entries]
+
+    assert asyncio.run(scenario()) == [8, 9, 10]
