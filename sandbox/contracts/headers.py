@@ -22,8 +22,8 @@ def no_empty_optional_headers(ctx: Context) -> Judgement:
     if it were absent, as the real service likely does, but a client that sends `X-Request-Id:`
     meant to send a value: its requests cannot be traced nor its retries told apart.
 
-    Source: issue 11's principle (accept and report what production would likely accept); the
-    spec's label on each marked header (apis/nbb-cbso.md §1: a fresh UUID per request, for tracing;
+    Source: the sandbox's rule of answering what production would likely accept and reporting it;
+    the spec's label on each marked header (apis/nbb-cbso.md §1: a fresh UUID per request, for tracing;
     apis/informat.md §3: `Timestamp`, sent by some clients).
     """
     by_name: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
