@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import yaml
-
 from sandbox.control import package
 from sandbox.errors import ApiError
 from sandbox.runtime.api import describe_apis
@@ -23,6 +21,8 @@ def get_spec(ctx: RequestContext) -> Reply:
         raise ApiError(404, detail=f"No API named {name!r}")
     if ctx.media_type == "application/json":
         return Reply(api.doc.raw)
+    import yaml  # only this answer writes YAML: not imported at start-up
+
     return Reply(
         yaml.safe_dump(api.doc.raw, sort_keys=False, allow_unicode=True), media_type="application/yaml"
     )

@@ -6,12 +6,12 @@ schemas work; OpenAPI objects (parameters, responses, bodies) are followed here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
@@ -22,14 +22,25 @@ from sandbox.spec.formats import FORMAT_CHECKER
 from sandbox.spec.xsandbox import extension_problems
 
 
-class _SpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where there is one
-    """YAML without implicit timestamps: `2024-01-31` in a spec is a string, as in JSON."""
+@functools.cache
+def _spec_loader() -> type:
+    """YAML without implicit timestamps: `2024-01-31` in a spec is a string, as in JSON. PyYAML is
+    imported only when a file is not kept already (see sandbox/kept.py), which spares most starts."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where there is one
+    loader = type("_SpecLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _load(text: bytes) -> Any:
+    import yaml
+
+    return yaml.load(text, Loader=_spec_loader())
 
 
 class SpecError(Exception):
@@ -40,7 +51,7 @@ def load_yaml(path: Path) -> Any:
     """The YAML document at `path`; what YAML's Python constructor makes of it is kept beside it
     (see sandbox/kept.py)."""
     text = path.read_bytes()
-    return kept_beside(path.parent, path.name, text, lambda: yaml.load(text, Loader=_SpecLoader))
+    return kept_beside(path.parent, path.name, text, lambda: _load(text))
 
 
 def _stringify_keys(node: Any) -> Any:
