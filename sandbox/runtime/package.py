@@ -17,6 +17,7 @@ from sandbox.errors import Problem, problem_json
 from sandbox.runtime.clock import Clock
 from sandbox.runtime.context import Reply, RequestContext, TenantScope
 from sandbox.spec.formats import FORMAT_CHECKER
+from sandbox.spec.loader import check_schema
 
 if TYPE_CHECKING:
     from sandbox.runtime.api import ApiRuntime
@@ -84,7 +85,7 @@ class ApiPackage:
         def register(func: ActionFunc) -> ActionFunc:
             if name in self.actions:
                 raise ValueError(f"two actions named {name}")
-            Draft202012Validator.check_schema(schema)
+            check_schema(schema)
             summary = (func.__doc__ or name).strip().splitlines()[0]
             validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
             self.actions[name] = Action(name, summary, schema, func, validator)
