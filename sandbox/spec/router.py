@@ -33,19 +33,30 @@ class Router:
             table = templates if "{" in op.path else self._literal
             table.setdefault(op.path, {})[op.method] = op
         ordered = sorted(templates.items(), key=lambda kv: -len(_TEMPLATE_PART.sub("", kv[0])))
-        # each template's regex, its operations by method, and its parameters with their groups
-        self._templates = [
-            (self._compile(path), methods, [(name, _group(name)) for name in _TEMPLATE_PART.findall(path)])
-            for path, methods in ordered
-        ]
+        # One regex for all templates, each an alternative in that order: the first alternative that
+        # matches the whole path wins, as a loop over the templates would find it, in one call to
+        # the regex engine. The group closing last names the alternative.
+        self._templates = {
+            f"t{index}": (
+                methods,
+                [(name, f"t{index}{_group(name)}") for name in _TEMPLATE_PART.findall(path)],
+            )
+            for index, (path, methods) in enumerate(ordered)
+        }
+        alternatives = (
+            f"(?P<t{index}>{self._compile(path, f't{index}')})" for index, (path, _) in enumerate(ordered)
+        )
+        self._regex = re.compile("|".join(alternatives)) if ordered else None
 
     @staticmethod
-    def _compile(template: str) -> re.Pattern[str]:
+    def _compile(template: str, prefix: str = "") -> str:
+        """The template as a regex, its parameters as groups named `prefix` + `_group(name)`."""
         pattern, last = "", 0
         for found in _TEMPLATE_PART.finditer(template):
-            pattern += re.escape(template[last : found.start()]) + f"(?P<{_group(found.group(1))}>[^/]+)"
+            group = prefix + _group(found.group(1))
+            pattern += re.escape(template[last : found.start()]) + f"(?P<{group}>[^/]+)"
             last = found.end()
-        return re.compile(pattern + re.escape(template[last:]))
+        return pattern + re.escape(template[last:])
 
     def match(self, method: str, path: str) -> Match:
         found = self._match(method, path)
@@ -56,13 +67,11 @@ class Router:
     def _match(self, method: str, path: str) -> Match:
         methods = self._literal.get(path)
         params: dict[str, str] = {}
-        if methods is None:
-            for regex, candidate, names in self._templates:
-                found = regex.fullmatch(path)
-                if found:
-                    methods = candidate
-                    params = {name: found.group(group) for name, group in names}
-                    break
+        if methods is None and self._regex is not None:
+            found = self._regex.fullmatch(path)
+            if found:
+                methods, names = self._templates[found.lastgroup]
+                params = {name: found.group(group) for name, group in names}
         if methods is None:
             return Match(None, {}, [])
         return Match(methods.get(method), params, sorted(methods))
@@ -78,7 +87,7 @@ def _parameters(template: str, found: re.Match[str]) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1024)
 def _template_regex(template: str) -> re.Pattern[str]:
-    return Router._compile(template)
+    return re.compile(Router._compile(template))
 
 
 def template_parameters(template: str, path: str) -> dict[str, str] | None:
