@@ -19,6 +19,7 @@ from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.services import Services, open_services
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
+from sandbox.startup import server_start
 
 
 def load_apis(settings: Settings) -> list[ApiRuntime]:
@@ -90,4 +91,5 @@ def build_app(settings: Settings | None = None) -> Starlette:
 
 def app_from_env() -> Starlette:
     """The app of one worker process of `sandbox serve --workers N`, from SANDBOX_* variables."""
-    return build_app(Settings.from_env())
+    with server_start():
+        return build_app(Settings.from_env())

@@ -13,6 +13,7 @@ import click
 from sandbox.runtime.clock import ClockRangeError, parse_instant, within_range
 from sandbox.runtime.network import is_loopback
 from sandbox.settings import Settings, parse_size
+from sandbox.startup import server_start
 
 
 class _Instant(click.ParamType):
@@ -87,10 +88,6 @@ def main() -> None:
 )
 def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
     """Start the sandbox server."""
-    import uvicorn
-
-    from sandbox.app import build_app
-
     settings = Settings.from_env(**options)
     if workers > 1 and settings.store.partition(":")[0].lower() == "memory":
         raise click.UsageError(
@@ -100,7 +97,12 @@ def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
     if settings.admin_token is None and not is_loopback(settings.host):
         generated_token = secrets.token_urlsafe(24)
         settings = replace(settings, admin_token=generated_token)
-    app = build_app(settings)
+    with server_start():
+        import uvicorn
+
+        from sandbox.app import build_app
+
+        app = build_app(settings)
     services = app.state.services
     scheme = "https" if ssl_certfile else "http"
     click.echo(f"API sandbox on {scheme}://{settings.host}:{settings.port} (seed {settings.seed!r})")
