@@ -106,10 +106,6 @@ def redact_json(raw: bytes) -> bytes:
     )
 
 
-def _truncated(text: str) -> str:
-    return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "..."
-
-
 def _json_text(raw: bytes) -> str:
     """A JSON body as the journal keeps it: redacted, cut at BODY_LIMIT characters. Only the kept
     part is read (UTF-8 takes at most 4 bytes a character), so the cost does not grow with the body."""
