@@ -71,7 +71,7 @@ def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exch
     room left under the rate limit."""
     raw: list[tuple[bytes, bytes]] = []
     if api.request_id_header:
-        sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank: none was sent
+        sent = _sent_request_id(api.request_id_header, request)
         value = sent if _echoable(sent) else str(uuid.uuid4())
         raw.append((api.request_id_header.lower().encode("latin-1"), value.encode("latin-1")))
     if exchange.room is not None:
@@ -89,6 +89,11 @@ def _add_headers(response: Response, raw: list[tuple[bytes, bytes]]) -> None:
         response.raw_headers.extend(raw)
 
 
+def _sent_request_id(header: str, request: Request) -> str:
+    """The request id the client sent; a blank one is as if none was sent."""
+    return request.headers.get(header, "").strip(" \t")
+
+
 def _echoable(value: str | None) -> bool:
     return bool(value) and value.isascii() and value.isprintable()
 
@@ -97,7 +102,7 @@ def check_request_id(api: ApiRuntime, request: Request) -> None:
     """400 for a request id that is not printable ASCII: it could not be echoed in a header."""
     if not api.request_id_header:
         return
-    sent = request.headers.get(api.request_id_header, "").strip(" \t")  # blank is as if absent
+    sent = _sent_request_id(api.request_id_header, request)
     if sent and not _echoable(sent):
         violation = Violation(api.request_id_header, "ascii", "must be printable ASCII")
         raise ApiError(400, errors.INVALID_REQUEST, "The request has invalid headers", violations=[violation])
