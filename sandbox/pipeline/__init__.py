@@ -167,7 +167,7 @@ async def _through(
         exchange=exchange,
         claims=claims,
     )
-    exchange.clock = ctx.now().isoformat()
+    exchange.clock = ctx.now()  # written out when the journal entry is made
     key = handle.answer_key(ctx)
     answer = None if key is None else handle.kept(ctx, key)
     if answer is not None:

@@ -9,6 +9,7 @@ exchange that the journal's bound drops before anyone reads it costs no more tha
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import URL
@@ -38,7 +39,7 @@ async def exchange(
 ) -> None:
     clock = seen.clock
     if clock is None and seen.tenant is not None:  # refused before its handler read the clock
-        clock = (await services.clocks.get(seen.tenant)).now().isoformat()
+        clock = (await services.clocks.get(seen.tenant)).now()
     request_body = await _body(request)
     response_body = response.body
     journaled = _journaled_body(seen, response)
@@ -67,7 +68,7 @@ def _entry(
     journaled: Any,
     started: float,
     duration: float,
-    clock: str | None,
+    clock: datetime | None,
     notes: dict | None,
 ) -> dict:
     url = URL(scope=scope)
@@ -86,7 +87,7 @@ def _entry(
         started=started,
         duration=duration,
         fault=seen.fault,
-        clock=clock,
+        clock=None if clock is None else clock.isoformat(),
         ignored_query=seen.ignored_query,
         notes=notes,
     )
