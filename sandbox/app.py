@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.machinery
 import logging
 from pathlib import Path
 
@@ -11,11 +11,11 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.control.console import Console
+from sandbox.kept import files_stamp, kept_beside
 from sandbox.pipeline import Pipeline
 from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
-from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.services import Services, open_services
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
@@ -24,12 +24,10 @@ from sandbox.startup import server_start
 
 def load_apis(settings: Settings) -> list[ApiRuntime]:
     """Every spec in the specs folder (and the engine's own), each bound to its package and fixture."""
-    apis = []
-    for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file())):
-        if "handlers" not in doc.meta:
-            raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
-        package: ApiPackage = importlib.import_module(doc.meta["handlers"]).package
-        apis.append(ApiRuntime(doc, package, _fixture(settings, doc.meta.get("fixture"))))
+    apis = [
+        ApiRuntime(doc, _fixture(settings, doc.meta.get("fixture")))
+        for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file()))
+    ]
     _check_families(apis)
     return apis
 
@@ -48,12 +46,41 @@ def _check_families(apis: list[ApiRuntime]) -> None:
     first: dict[str, ApiRuntime] = {}
     for api in apis:
         other = first.setdefault(api.family, api)
-        same_world = other.package.create_world is api.package.create_world and other.fixture == api.fixture
-        if not same_world:
+        if other.fixture != api.fixture or not _same_world_factory(other, api):
             raise SpecError(
                 f"{other.doc.path} and {api.doc.path} are both of family {api.family!r} but build "
                 "their worlds differently (another world factory or fixture)"
             )
+
+
+def _same_world_factory(one: ApiRuntime, other: ApiRuntime) -> bool:
+    """Whether two APIs' packages build their worlds with one factory. Importing a package (CodaBox's,
+    Informat's) is a good part of a start, so the answer is kept by the stamp of the two packages'
+    files (see sandbox/kept.py), and they are imported only when those files changed."""
+    if one.handlers_module == other.handlers_module:
+        return True
+    files = [_module_file(one.handlers_module), _module_file(other.handlers_module)]
+
+    def same() -> bool:
+        return one.package.create_world is other.package.create_world
+
+    if None in files:
+        return same()
+    kept_as = f"world-factory-{one.name}-{other.name}"
+    return kept_beside(one.doc.path.parent, kept_as, files_stamp(*files), same)
+
+
+def _module_file(name: str) -> str | None:
+    """The file of the module `name`, found as `import` would find it but without running it or
+    its parent packages; None when it is not found so (then importing it says why)."""
+    search = None
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        found = importlib.machinery.PathFinder.find_spec(".".join(parts[:depth]), search)
+        if found is None:
+            return None
+        search = found.submodule_search_locations
+    return found.origin
 
 
 def build_services(settings: Settings) -> Services:

@@ -36,3 +36,14 @@ def kept_beside(folder: Path, name: str, source: bytes, make: Callable[[], Any])
         partial.write_bytes(marshal.dumps(value))
         partial.replace(kept)  # atomic: a process starting meanwhile reads all of it or none
     return value
+
+
+def files_stamp(*files: str | Path) -> bytes:
+    """The path, mtime and size of each file, as Python checks a compiled module against its
+    source: a value made by the code in these files is kept with their stamp in its `source`, so
+    that changed or reinstalled code makes it anew."""
+    stamps = []
+    for file in files:
+        status = os.stat(file)
+        stamps.append(f"{file}:{status.st_mtime_ns}:{status.st_size}")
+    return "\n".join(stamps).encode()

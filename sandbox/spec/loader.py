@@ -7,6 +7,7 @@ schemas work; OpenAPI objects (parameters, responses, bodies) are followed here.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,10 @@ class SpecError(Exception):
     """A spec that the engine cannot serve: names the file and the place."""
 
 
-def load_yaml(path: Path) -> Any:
-    """The YAML document at `path`; what YAML's Python constructor makes of it is kept beside it
-    (see sandbox/kept.py)."""
-    text = path.read_bytes()
+def load_yaml(path: Path, text: bytes | None = None) -> Any:
+    """The YAML document at `path` (whose bytes are `text` when already read); what YAML's Python
+    constructor makes of it is kept beside it (see sandbox/kept.py)."""
+    text = path.read_bytes() if text is None else text
     return kept_beside(path.parent, path.name, text, lambda: _load(text))
 
 
@@ -83,25 +84,29 @@ class SpecDocument:
     raw: dict
     uri: str
     registry: Registry = field(repr=False)
+    # the SHA-256 of the file's bytes, when the document was read from a file
+    digest: bytes | None = field(default=None, repr=False)
     # one validator per schema object: many operations share an error or record schema
     _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
-        raw = _stringify_keys(load_yaml(path))
+        text = path.read_bytes()
+        raw = _stringify_keys(load_yaml(path, text))
         if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
             raise SpecError(f"{path}: not an OpenAPI 3.1 document")
         problems = extension_problems(raw)
         if problems:
             raise SpecError("\n".join(f"{path}: {problem}" for problem in problems))
-        return cls.from_raw(raw, path)
+        return cls.from_raw(raw, path, hashlib.sha256(text).digest())
 
     @classmethod
-    def from_raw(cls, raw: dict, path: Path) -> SpecDocument:
+    def from_raw(cls, raw: dict, path: Path, digest: bytes | None = None) -> SpecDocument:
         """A document already parsed, e.g. as a running sandbox serves it; `path` names it in errors."""
         uri = f"urn:sandbox-spec:{path.stem}"
         resource = Resource.from_contents(raw, default_specification=DRAFT202012)
-        return cls(path=path, raw=raw, uri=uri, registry=Registry().with_resource(uri, resource))
+        registry = Registry().with_resource(uri, resource)
+        return cls(path=path, raw=raw, uri=uri, registry=registry, digest=digest)
 
     @property
     def meta(self) -> dict:
