@@ -10,7 +10,6 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.control.console import Console
 from sandbox.kept import files_stamp, kept_beside
 from sandbox.pipeline import Pipeline
 from sandbox.runtime import housekeeping
@@ -101,13 +100,30 @@ class _Dispatch:
             await self.app(scope, receive, send)
 
 
+class _Console:
+    """The web console, for the paths no API serves. Its package (and with it the control plane's)
+    is imported when such a path is first asked for: a request to an API never needs it."""
+
+    def __init__(self, services: Services, otherwise: ASGIApp) -> None:
+        self.services = services
+        self.otherwise = otherwise
+        self.app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            from sandbox.control.console import Console
+
+            self.app = Console(self.services, otherwise=self.otherwise)
+        await self.app(scope, receive, send)
+
+
 def build_app(settings: Settings | None = None) -> Starlette:
     services = build_services(settings or Settings.from_env())
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
     pipeline = Pipeline(services)
-    pipeline.outside = Console(services, otherwise=pipeline.outside)
+    pipeline.outside = _Console(services, otherwise=pipeline.outside)
     app = Starlette(
         middleware=[Middleware(_Dispatch, pipeline=pipeline)],
         lifespan=lambda _app: housekeeping.running(services),
