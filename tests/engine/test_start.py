@@ -127,3 +127,22 @@ def test_packages_that_build_one_world_are_imported_only_when_their_files_change
     for _ in range(2):
         with pytest.raises(SpecError, match=r"a\.yaml and .*b\.yaml are both of family 'members'"):
             started(specs)
+
+
+def test_a_websocket_upgrade_meets_uvicorns_default_protocol_imported_then(monkeypatch):
+    """`sandbox serve` leaves the import of uvicorn's WebSocket protocol to the first upgrade;
+    the protocol is uvicorn's default (`ws="auto"`) all the same."""
+    from uvicorn.protocols.websockets import auto
+
+    from sandbox.cli import _WebSocketsOnFirstUpgrade
+
+    made = []
+
+    class Default:
+        def __init__(self, *args, **kwargs) -> None:
+            made.append((args, kwargs))
+
+    monkeypatch.setattr(auto, "AutoWebSocketsProtocol", Default)
+    protocol = _WebSocketsOnFirstUpgrade("config", server_state="state")
+    assert isinstance(protocol, Default)
+    assert made == [(("config",), {"server_state": "state"})]
