@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from sandbox.kept import kept_beside
+from sandbox.kept import files_stamp, kept_beside
+from sandbox.spec import xsandbox
 from sandbox.spec.formats import FORMAT_CHECKER
-from sandbox.spec.xsandbox import extension_problems
 
 
 @functools.cache
@@ -54,10 +55,10 @@ class SpecError(Exception):
     """A spec that the engine cannot serve: names the file and the place."""
 
 
-def load_yaml(path: Path, text: bytes | None = None) -> Any:
-    """The YAML document at `path` (whose bytes are `text` when already read); what YAML's Python
-    constructor makes of it is kept beside it (see sandbox/kept.py)."""
-    text = path.read_bytes() if text is None else text
+def load_yaml(path: Path) -> Any:
+    """The YAML document at `path`; what YAML's Python constructor makes of it is kept beside it
+    (see sandbox/kept.py)."""
+    text = path.read_bytes()
     return kept_beside(path.parent, path.name, text, lambda: _load(text))
 
 
@@ -68,6 +69,14 @@ def _stringify_keys(node: Any) -> Any:
     if isinstance(node, list):
         return [_stringify_keys(v) for v in node]
     return node
+
+
+def _read(path: Path, text: bytes) -> tuple[dict, list[str]]:
+    """The OpenAPI document in `text`, and every misuse of the sandbox's extensions in it."""
+    raw = _stringify_keys(_load(text))
+    if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
+        raise SpecError(f"{path}: not an OpenAPI 3.1 document")
+    return raw, xsandbox.extension_problems(raw)
 
 
 def _escape(token: str) -> str:
@@ -91,11 +100,14 @@ class SpecDocument:
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
+        """The OpenAPI document at `path`. What its YAML makes, with the keys as OpenAPI means them,
+        and what is wrong with its extensions, are kept beside it by its bytes and the stamp of
+        the extensions' check (see sandbox/kept.py), so a start neither parses nor checks it again."""
         text = path.read_bytes()
-        raw = _stringify_keys(load_yaml(path, text))
-        if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
-            raise SpecError(f"{path}: not an OpenAPI 3.1 document")
-        problems = extension_problems(raw)
+        checked_by = files_stamp(xsandbox.__file__, jsonschema.__file__)
+        raw, problems = kept_beside(
+            path.parent, f"openapi-{path.name}", text + checked_by, lambda: _read(path, text)
+        )
         if problems:
             raise SpecError("\n".join(f"{path}: {problem}" for problem in problems))
         return cls.from_raw(raw, path, hashlib.sha256(text).digest())

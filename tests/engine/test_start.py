@@ -69,6 +69,12 @@ def test_a_spec_is_compiled_at_start_again_under_changed_code(tmp_path, monkeypa
         ),
         (("      operationId: whereAmI\n", ""), SpecError, "GET /statements has no operationId"),
         (("type: object\n", "type: thing\n"), SchemaError, "'thing' is not valid"),
+        (
+            ("  prefix: /ledger-archive\n", "  prefix: /ledger-archive\n  prefixes: [/x]\n"),
+            SpecError,
+            "prefixes",
+        ),
+        (("openapi: 3.1.0", "openapi: 3.0.3"), SpecError, "not an OpenAPI 3.1 document"),
     ],
 )
 def test_a_broken_spec_stops_every_start(tmp_path, change, error, message):
