@@ -1,9 +1,11 @@
-"""What is slow to make from a file that rarely changes (a parsed YAML spec, Faker's word lists),
-kept beside that file in `__pycache__` as Python keeps compiled modules.
+"""What is slow to make from a file that rarely changes (a parsed and checked spec, whether a spec
+compiles, Faker's word lists), kept beside that file in `__pycache__` as Python keeps compiled
+modules.
 
 A kept value is found by a digest of the bytes it was made from and of the interpreter's
-version, so a changed source is made anew; a folder that cannot be written to only costs the
-making. Values are plain data (marshal): no code runs when one is read back.
+version, so a changed source is made anew; a value that also depends on code has the stamp of
+that code's files among those bytes (`files_stamp`). A folder that cannot be written to only costs
+the making. Values are plain data (marshal): no code runs when one is read back.
 """
 
 from __future__ import annotations
