@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.machinery
 import logging
 from pathlib import Path
 
+import jsonschema
+import jsonschema_rs
+import referencing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.kept import files_stamp, kept_beside
-from sandbox.pipeline import Pipeline
+from sandbox.pipeline import Pipeline, authenticate
 from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
 from sandbox.runtime.services import Services, open_services
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
+from sandbox.spec import formats, loader, operations, router, xsandbox
+from sandbox.spec import validate as schema_validate
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 from sandbox.startup import server_start
 
@@ -82,6 +88,31 @@ def _module_file(name: str) -> str | None:
     return found.origin
 
 
+@functools.cache
+def _checking_code() -> bytes:
+    """The stamp of the code that decides whether a spec compiles (see `_check_compiles`)."""
+    checking = (loader, operations, router, schema_validate, formats, xsandbox, authenticate)
+    return files_stamp(*(module.__file__ for module in (*checking, jsonschema, jsonschema_rs, referencing)))
+
+
+def _check_compiles(api: ApiRuntime) -> None:
+    """A broken spec stops the start, so what can fail on one (its operations, their schemas and
+    validators, its routes, its security requirements) is compiled at start-up, unless these bytes
+    of the spec compiled under this code before (kept in `__pycache__` beside it, see sandbox/kept.py):
+    then each part is compiled when the API is first called, and a start makes none of it."""
+
+    def compiled() -> bool:
+        authenticate.guards(api)
+        return api.router is not None
+
+    if api.doc.digest is None:
+        compiled()
+        return
+    kept_beside(
+        api.doc.path.parent, f"checked-{api.doc.path.name}", api.doc.digest + _checking_code(), compiled
+    )
+
+
 def build_services(settings: Settings) -> Services:
     return open_services(settings, load_apis(settings))
 
@@ -123,6 +154,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
     pipeline = Pipeline(services)
+    for api in services.apis:
+        _check_compiles(api)
     pipeline.outside = _Console(services, otherwise=pipeline.outside)
     app = Starlette(
         middleware=[Middleware(_Dispatch, pipeline=pipeline)],

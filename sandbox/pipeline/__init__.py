@@ -19,20 +19,15 @@ is decoded, so a request that breaks both hears about its parameters first.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 
-import jsonschema
-import jsonschema_rs
-import referencing
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import errors
 from sandbox.errors import ApiError, Problem
-from sandbox.kept import files_stamp, kept_beside
 from sandbox.pipeline import (
     authenticate,
     decode,
@@ -53,8 +48,6 @@ from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, 
 from sandbox.runtime.request import SandboxRequest
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
-from sandbox.spec import formats, loader, operations, router, xsandbox
-from sandbox.spec import validate as schema_validate
 
 STAGES = (
     dispatch,
@@ -81,7 +74,6 @@ class Pipeline:
         self.services = services
         for api in services.apis:
             authenticate.mount(api)
-            _check(api)
         self.dispatcher = dispatch.Dispatcher(services.apis)
         # what answers a path no API serves (the web console, composed in by the app); only reached
         # once dispatch found no API, so it adds nothing to an API request's way
@@ -105,31 +97,6 @@ class Pipeline:
         receiver.limit = target.api.max_body or settings.max_body
         response = await serve(target.api, self.services, request, target.path, target.base_url)
         await response(scope, receive, send)
-
-
-@functools.cache
-def _checking_code() -> bytes:
-    """The stamp of the code that decides whether a spec compiles (see `_check`)."""
-    checking = (loader, operations, router, schema_validate, formats, xsandbox, authenticate)
-    return files_stamp(*(module.__file__ for module in (*checking, jsonschema, jsonschema_rs, referencing)))
-
-
-def _check(api: ApiRuntime) -> None:
-    """A broken spec stops the start, so what can fail on one (its operations, their schemas and
-    validators, its routes, its security requirements) is compiled at start-up, unless these bytes
-    of the spec compiled under this code before (kept in `__pycache__` beside it, see sandbox/kept.py):
-    then each part is compiled when the API is first called, and a start makes none of it."""
-
-    def compiled() -> bool:
-        authenticate.guards(api)
-        return api.router is not None
-
-    if api.doc.digest is None:
-        compiled()
-        return
-    kept_beside(
-        api.doc.path.parent, f"checked-{api.doc.path.name}", api.doc.digest + _checking_code(), compiled
-    )
 
 
 async def serve(api: ApiRuntime, services: Services, request: Request, path: str, base_url: str) -> Response:

@@ -10,7 +10,7 @@ import pytest
 from jsonschema.exceptions import SchemaError
 from starlette.testclient import TestClient
 
-import sandbox.pipeline
+import sandbox.app
 from sandbox.app import build_app
 from sandbox.settings import Settings
 from sandbox.spec.loader import SpecError
@@ -55,7 +55,7 @@ def test_a_changed_spec_is_compiled_at_start_again(tmp_path):
 def test_a_spec_is_compiled_at_start_again_under_changed_code(tmp_path, monkeypatch):
     (tmp_path / "archive.yaml").write_text(ARCHIVE)
     started(tmp_path)
-    monkeypatch.setattr(sandbox.pipeline, "_checking_code", lambda: b"other code")
+    monkeypatch.setattr(sandbox.app, "_checking_code", lambda: b"other code")
     assert compiled(started(tmp_path)["ledger-archive"]) == {"operations", "router"}
 
 
