@@ -105,9 +105,6 @@ def _check_compiles(api: ApiRuntime) -> None:
         authenticate.guards(api)
         return api.router is not None
 
-    if api.doc.digest is None:
-        compiled()
-        return
     kept_beside(
         api.doc.path.parent, f"checked-{api.doc.path.name}", api.doc.digest + _checking_code(), compiled
     )

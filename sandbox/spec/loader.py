@@ -93,7 +93,7 @@ class SpecDocument:
     raw: dict
     uri: str
     registry: Registry = field(repr=False)
-    # the SHA-256 of the file's bytes, when the document was read from a file
+    # the SHA-256 of the file's bytes (None for a document parsed elsewhere, see `from_raw`)
     digest: bytes | None = field(default=None, repr=False)
     # one validator per schema object: many operations share an error or record schema
     _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
