@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import functools
-import importlib.machinery
 import logging
 from pathlib import Path
 
-import jsonschema
-import jsonschema_rs
-import referencing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.kept import files_stamp, kept_beside
+from sandbox.kept import files_stamp, kept_beside, module_file
 from sandbox.pipeline import Pipeline, authenticate
 from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
@@ -64,7 +60,7 @@ def _same_world_factory(one: ApiRuntime, other: ApiRuntime) -> bool:
     files (see sandbox/kept.py), and they are imported only when those files changed."""
     if one.handlers_module == other.handlers_module:
         return True
-    files = [_module_file(one.handlers_module), _module_file(other.handlers_module)]
+    files = [module_file(one.handlers_module), module_file(other.handlers_module)]
 
     def same() -> bool:
         return one.package.create_world is other.package.create_world
@@ -75,24 +71,12 @@ def _same_world_factory(one: ApiRuntime, other: ApiRuntime) -> bool:
     return kept_beside(one.doc.path.parent, kept_as, files_stamp(*files), same)
 
 
-def _module_file(name: str) -> str | None:
-    """The file of the module `name`, found as `import` would find it but without running it or
-    its parent packages; None when it is not found so (then importing it says why)."""
-    search = None
-    parts = name.split(".")
-    for depth in range(1, len(parts) + 1):
-        found = importlib.machinery.PathFinder.find_spec(".".join(parts[:depth]), search)
-        if found is None:
-            return None
-        search = found.submodule_search_locations
-    return found.origin
-
-
 @functools.cache
 def _checking_code() -> bytes:
     """The stamp of the code that decides whether a spec compiles (see `_check_compiles`)."""
     checking = (loader, operations, router, schema_validate, formats, xsandbox, authenticate)
-    return files_stamp(*(module.__file__ for module in (*checking, jsonschema, jsonschema_rs, referencing)))
+    libraries = (module_file(name) for name in ("jsonschema", "jsonschema_rs", "referencing"))
+    return files_stamp(*(module.__file__ for module in checking), *libraries)
 
 
 def _check_compiles(api: ApiRuntime) -> None:
@@ -101,13 +85,20 @@ def _check_compiles(api: ApiRuntime) -> None:
     of the spec compiled under this code before (kept in `__pycache__` beside it, see sandbox/kept.py):
     then each part is compiled when the API is first called, and a start makes none of it."""
 
+    made = False
+
     def compiled() -> bool:
+        nonlocal made
+        made = True
         authenticate.guards(api)
         return api.router is not None
 
     kept_beside(
         api.doc.path.parent, f"checked-{api.doc.path.name}", api.doc.digest + _checking_code(), compiled
     )
+    # kept: its schemas passed the metaschema under this code, and need not be held to it again
+    # when the API is first called (which would import the metaschema's checker for nothing)
+    api.doc.schemas_checked = not made
 
 
 def build_services(settings: Settings) -> Services:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import importlib.machinery
 import importlib.util
 import marshal
 import os
@@ -49,3 +50,16 @@ def files_stamp(*files: str | Path) -> bytes:
         status = os.stat(file)
         stamps.append(f"{file}:{status.st_mtime_ns}:{status.st_size}")
     return "\n".join(stamps).encode()
+
+
+def module_file(name: str) -> str | None:
+    """The file of the module `name`, found as `import` would find it but without running it or
+    its parent packages; None when it is not found so (then importing it says why)."""
+    search = None
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        found = importlib.machinery.PathFinder.find_spec(".".join(parts[:depth]), search)
+        if found is None:
+            return None
+        search = found.submodule_search_locations
+    return found.origin

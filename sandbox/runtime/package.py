@@ -10,14 +10,13 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
 from starlette.responses import Response
 
 from sandbox.errors import Problem, problem_json
 from sandbox.runtime.clock import Clock
 from sandbox.runtime.context import Reply, RequestContext, TenantScope
-from sandbox.spec.formats import FORMAT_CHECKER
 from sandbox.spec.loader import check_schema
+from sandbox.spec.validate import SchemaValidator
 
 if TYPE_CHECKING:
     from sandbox.runtime.api import ApiRuntime
@@ -46,7 +45,7 @@ class Action:
     summary: str
     schema: dict
     run: ActionFunc
-    validator: Draft202012Validator
+    validator: SchemaValidator
 
 
 class ApiPackage:
@@ -87,8 +86,7 @@ class ApiPackage:
                 raise ValueError(f"two actions named {name}")
             check_schema(schema)
             summary = (func.__doc__ or name).strip().splitlines()[0]
-            validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
-            self.actions[name] = Action(name, summary, schema, func, validator)
+            self.actions[name] = Action(name, summary, schema, func, SchemaValidator(schema))
             return func
 
         return register

@@ -5,12 +5,13 @@ Identifier formats use python-stdnum, so check digits are judged by a well-kept 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from jsonschema import FormatChecker
 from stdnum import iban
 from stdnum.be import nn as be_nn
 from stdnum.be import vat as be_vat
@@ -22,6 +23,9 @@ from sandbox.worlds.identities import (
     is_enterprise_number,
     national_number,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -103,14 +107,23 @@ FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
 }
 
 
-def _format_checker() -> FormatChecker:
+def conforms(value: Any, name: str) -> bool:
+    """Whether `value` has the format `name`, as `format_checker()` judges it: a format not listed
+    here, and a value that is not a string, pass."""
+    known = FORMATS.get(name)
+    return known is None or not isinstance(value, str) or known[0](value)
+
+
+@functools.cache
+def format_checker() -> FormatChecker:
+    """jsonschema's checker of these formats (and of no other), made with the first jsonschema
+    validator: a request whose parameters the fast checks judge never imports jsonschema."""
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
-    for name, (check, _) in FORMATS.items():
-        checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
+    for name in FORMATS:
+        checker.checks(name)(lambda value, name=name: conforms(value, name))
     return checker
-
-
-FORMAT_CHECKER = _format_checker()
 
 
 def describe_format(name: str) -> str:

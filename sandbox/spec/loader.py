@@ -10,18 +10,14 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
-from sandbox.kept import files_stamp, kept_beside
+from sandbox.kept import files_stamp, kept_beside, module_file
 from sandbox.spec import xsandbox
-from sandbox.spec.formats import FORMAT_CHECKER
+from sandbox.spec.validate import SchemaValidator
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 
 @functools.cache
@@ -47,7 +43,11 @@ def _load(text: bytes) -> Any:
 
 def check_schema(schema: Any) -> None:
     """Raise, naming what is wrong, unless `schema` is a valid JSON Schema (2020-12)."""
+    import jsonschema_rs
+
     if not jsonschema_rs.meta.is_valid(schema):  # a hundred times faster: start-up checks hundreds
+        from jsonschema import Draft202012Validator
+
         Draft202012Validator.check_schema(schema)
 
 
@@ -92,11 +92,12 @@ class SpecDocument:
     path: Path
     raw: dict
     uri: str
-    registry: Registry = field(repr=False)
     # the SHA-256 of the file's bytes (None for a document parsed elsewhere, see `from_raw`)
     digest: bytes | None = field(default=None, repr=False)
+    # its every schema passed the metaschema under this code before (see sandbox/app.py)
+    schemas_checked: bool = field(default=False, repr=False, compare=False)
     # one validator per schema object: many operations share an error or record schema
-    _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
+    _validators: dict[int, SchemaValidator] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
@@ -104,7 +105,7 @@ class SpecDocument:
         and what is wrong with its extensions, are kept beside it by its bytes and the stamp of
         the extensions' check (see sandbox/kept.py), so a start neither parses nor checks it again."""
         text = path.read_bytes()
-        checked_by = files_stamp(xsandbox.__file__, jsonschema.__file__)
+        checked_by = files_stamp(xsandbox.__file__, module_file("jsonschema"))
         raw, problems = kept_beside(
             path.parent, f"openapi-{path.name}", text + checked_by, lambda: _read(path, text)
         )
@@ -115,10 +116,16 @@ class SpecDocument:
     @classmethod
     def from_raw(cls, raw: dict, path: Path, digest: bytes | None = None) -> SpecDocument:
         """A document already parsed, e.g. as a running sandbox serves it; `path` names it in errors."""
-        uri = f"urn:sandbox-spec:{path.stem}"
-        resource = Resource.from_contents(raw, default_specification=DRAFT202012)
-        registry = Registry().with_resource(uri, resource)
-        return cls(path=path, raw=raw, uri=uri, registry=registry, digest=digest)
+        return cls(path=path, raw=raw, uri=f"urn:sandbox-spec:{path.stem}", digest=digest)
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        """What resolves the `$ref`s of a recursive schema (the others are inlined)."""
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        resource = Resource.from_contents(self.raw, default_specification=DRAFT202012)
+        return Registry().with_resource(self.uri, resource)
 
     @property
     def meta(self) -> dict:
@@ -155,9 +162,10 @@ class SpecDocument:
 
     def check_schema(self, pointer: str) -> None:
         """Raise, naming what is wrong, unless the schema at `pointer` is a valid JSON Schema."""
-        check_schema(self.schema_at(pointer))
+        if not self.schemas_checked:
+            check_schema(self.schema_at(pointer))
 
-    def validator(self, pointer: str) -> Validator:
+    def validator(self, pointer: str) -> SchemaValidator:
         """A compiled validator for the schema at `pointer`. Local `$ref`s are inlined once here,
         so validating never looks a reference up; a recursive schema keeps them, resolved by
         the registry."""
@@ -167,11 +175,9 @@ class SpecDocument:
             return compiled
         self.check_schema(pointer)
         try:
-            compiled = Draft202012Validator(self._inlined(schema, ()), format_checker=FORMAT_CHECKER)
+            compiled = SchemaValidator(self._inlined(schema, ()))
         except _Recursive:
-            compiled = Draft202012Validator(
-                {"$ref": f"{self.uri}#{pointer}"}, registry=self.registry, format_checker=FORMAT_CHECKER
-            )
+            compiled = SchemaValidator({"$ref": f"{self.uri}#{pointer}"}, lambda: self.registry)
         self._validators[id(schema)] = compiled
         return compiled
 

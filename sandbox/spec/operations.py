@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING
 
 from sandbox.spec.loader import SpecDocument, SpecError, pointer_join
 from sandbox.spec.validate import Parameter, with_fast_path
 from sandbox.spec.xsandbox import Fidelity, JobMark, RefusedUserAgents
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -6,13 +6,14 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import FormatChecker, ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from sandbox.errors import Violation
-from sandbox.spec.formats import describe_format
+from sandbox.spec.formats import conforms, describe_format, format_checker
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 # ASCII digits only: `\d` would take Arabic-Indic and other Unicode digits, which no API accepts
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -54,7 +55,7 @@ _ANNOTATIONS = frozenset(
 _STRING_RULES = frozenset({"type", "pattern", "format", "minLength", "maxLength", "enum"})
 
 
-def string_check(schema: Any, formats: FormatChecker | None) -> Callable[[Any], bool] | None:
+def string_check(schema: Any, formats: bool) -> Callable[[Any], bool] | None:
     """For a flat string schema (type, pattern, format, lengths, enum), the same yes or no as
     jsonschema's validator gives, without its per-call overhead; None for any other schema. An
     `anyOf` of such schemas (a header that may also be empty) is judged branch by branch."""
@@ -74,7 +75,7 @@ def string_check(schema: Any, formats: FormatChecker | None) -> Callable[[Any], 
         return None  # jsonschema reports a broken pattern its own way
     low, high = schema.get("minLength"), schema.get("maxLength")
     allowed = {v for v in schema["enum"] if isinstance(v, str)} if "enum" in schema else None
-    form = schema.get("format") if formats is not None else None
+    form = schema.get("format") if formats else None
 
     def check(value: Any) -> bool:
         return (
@@ -83,10 +84,38 @@ def string_check(schema: Any, formats: FormatChecker | None) -> Callable[[Any], 
             and (high is None or len(value) <= high)
             and (pattern is None or pattern.search(value) is not None)
             and (allowed is None or value in allowed)
-            and (form is None or formats.conforms(value, form))
+            and (form is None or conforms(value, form))
         )
 
     return check
+
+
+class SchemaValidator:
+    """jsonschema's validator of one schema (formats checked), made when it is first asked to judge:
+    importing jsonschema is a good part of a start, and a request whose values the fast checks
+    judge (see `StringValidator`) never needs it. The schema was held to the metaschema already."""
+
+    __slots__ = ("_made", "_registry", "schema")
+
+    def __init__(self, schema: Any, registry: Callable[[], Any] | None = None) -> None:
+        self.schema = schema
+        self._registry = registry  # gives the registry that resolves the schema's `$ref`s, if it has any
+        self._made: Validator | None = None
+
+    @property
+    def made(self) -> Validator:
+        if self._made is None:
+            from jsonschema import Draft202012Validator
+
+            extra = {} if self._registry is None else {"registry": self._registry()}
+            self._made = Draft202012Validator(self.schema, format_checker=format_checker(), **extra)
+        return self._made
+
+    def is_valid(self, instance: Any) -> bool:
+        return self.made.is_valid(instance)
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        return self.made.iter_errors(instance)
 
 
 @dataclass(frozen=True)
@@ -108,8 +137,9 @@ class StringValidator:
         return iter(()) if self.check(instance) else self.full.iter_errors(instance)
 
 
-def with_fast_path(validator: Validator) -> Validator | StringValidator:
-    check = string_check(validator.schema, validator.format_checker)
+def with_fast_path(validator: Validator | SchemaValidator) -> Validator | SchemaValidator | StringValidator:
+    formats = isinstance(validator, SchemaValidator) or validator.format_checker is not None
+    check = string_check(validator.schema, formats)
     return validator if check is None else StringValidator(check, validator)
 
 

@@ -13,12 +13,14 @@ otherwise be silently ignored.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 FIDELITY_LEVELS = ("verified", "inferred", "invented")
 
@@ -162,17 +164,25 @@ UNKNOWN_STATUS_SCHEMA: dict = {
 }
 SCHEME_KEYS = ("x-sandbox-admin", "x-sandbox-unknown-status")
 
-_VALIDATORS = {
-    name: Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    for name, schema in (
-        ("x-sandbox", DOCUMENT_SCHEMA),
-        ("operation x-sandbox", OPERATION_SCHEMA),
-        ("parameter x-sandbox", PARAMETER_SCHEMA),
-        ("x-sandbox-fidelity", FIDELITY_SCHEMA),
-        ("x-sandbox-admin", ADMIN_SCHEMA),
-        ("x-sandbox-unknown-status", UNKNOWN_STATUS_SCHEMA),
-    )
-}
+
+@functools.cache
+def _validators() -> dict[str, Draft202012Validator]:
+    """Made when a spec is first checked: a start whose specs are all kept checked needs none."""
+    from jsonschema import Draft202012Validator
+
+    return {
+        name: Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        for name, schema in (
+            ("x-sandbox", DOCUMENT_SCHEMA),
+            ("operation x-sandbox", OPERATION_SCHEMA),
+            ("parameter x-sandbox", PARAMETER_SCHEMA),
+            ("x-sandbox-fidelity", FIDELITY_SCHEMA),
+            ("x-sandbox-admin", ADMIN_SCHEMA),
+            ("x-sandbox-unknown-status", UNKNOWN_STATUS_SCHEMA),
+        )
+    }
+
+
 KNOWN_KEYS = ("x-sandbox", *SCHEME_KEYS, "x-sandbox-fidelity")
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _LITERALS = frozenset({"example", "examples", "enum", "const", "default"})  # data, not spec
@@ -238,7 +248,7 @@ def _suggestion(key: str, known: Any) -> str:
 
 
 def _schema_problems(kind: str, value: Any, where: tuple) -> Iterator[str]:
-    for error in sorted(_VALIDATORS[kind].iter_errors(value), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validators()[kind].iter_errors(value), key=lambda e: list(e.absolute_path)):
         location = _pointer(*where, *error.absolute_path)
         if error.validator == "additionalProperties":
             known = error.schema.get("properties", {})

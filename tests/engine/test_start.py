@@ -152,3 +152,32 @@ def test_a_websocket_upgrade_meets_uvicorns_default_protocol_imported_then(monke
     protocol = _WebSocketsOnFirstUpgrade("config", server_state="state")
     assert isinstance(protocol, Default)
     assert made == [(("config",), {"server_state": "state"})]
+
+
+FIRST_REQUEST = """
+import sys
+from starlette.testclient import TestClient
+from sandbox.app import build_app
+from sandbox.settings import Settings
+
+key = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
+with TestClient(build_app(Settings())) as client:
+    answer = client.get("/nbb/authentic/legalEntity/0000000493/references", headers=key)
+    assert answer.status_code == 200, answer.text
+    before = sorted(name for name in ("jsonschema", "jsonschema_rs", "referencing") if name in sys.modules)
+    refused = client.get("/nbb/authentic/legalEntity/0000000493/references?year=1800", headers=key)
+print(before, refused.status_code, refused.json()["violations"])
+"""
+
+
+def test_a_request_the_fast_checks_judge_imports_no_jsonschema_and_a_refusal_is_still_explained():
+    """jsonschema (and the metaschema check of a spec kept as checked) is a good part of a start;
+    the references call judges its parameters without it, and the first refusal loads it."""
+    import subprocess
+
+    run = [sys.executable, "-c", FIRST_REQUEST]
+    for _ in range(2):  # the first run may find nothing kept (a fresh checkout); the second must
+        done = subprocess.run(run, capture_output=True, text=True, cwd=HERE.parent.parent, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.split(" ", 2)[:2] == ["[]", "400"]
+    assert "'defaultMessage': 'year must be at least 1990'" in done.stdout
