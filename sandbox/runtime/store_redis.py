@@ -23,7 +23,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError, WatchError
 
 from sandbox.runtime.batches import Batches, Outcomes
-from sandbox.runtime.store import Store, dumps, loads
+from sandbox.runtime.store import Store, dumps, loads, log_entry, log_value
 
 VALUE, LOG, LOG_COUNTER = "v", "l", "n"
 KINDS = VALUE + LOG + LOG_COUNTER
@@ -144,7 +144,13 @@ class RedisStore(Store):
         return deleted
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        keys, args = [self._key(LOG, key), self._key(LOG_COUNTER, key)], [dumps(value), max_len]
+        return await self._append_raw(key, dumps(value), max_len)
+
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        return await self._append_raw(key, log_value(make), max_len)
+
+    async def _append_raw(self, key: str, raw: bytes, max_len: int) -> int:
+        keys, args = [self._key(LOG, key), self._key(LOG_COUNTER, key)], [raw, max_len]
         return int(await self._queued(lambda pipe: _script(pipe, self._append, keys, args)))
 
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
@@ -154,7 +160,7 @@ class RedisStore(Store):
         found = []
         for entry in entries:
             seq, _, raw = entry.partition(b"|")
-            found.append((int(seq), loads(raw)))
+            found.append((int(seq), log_entry(raw)))
         return found
 
     async def close(self) -> None:

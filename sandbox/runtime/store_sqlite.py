@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sandbox.runtime.batches import Batches, Outcomes
-from sandbox.runtime.store import Store, dumps, loads
+from sandbox.runtime.store import Store, dumps, loads, log_entry, log_value
 
 T = TypeVar("T")
 
@@ -158,8 +158,12 @@ class SqliteStore(Store):
         return await self._write(delete_prefix)
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        raw = dumps(value)
+        return await self._append(key, dumps(value), max_len)
 
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        return await self._append(key, log_value(make), max_len)
+
+    async def _append(self, key: str, raw: bytes, max_len: int) -> int:
         def append(db: sqlite3.Connection) -> int:
             # The counter outlives the rows that trimming drops, so a number is never handed out twice.
             (seq,) = db.execute(
@@ -176,7 +180,7 @@ class SqliteStore(Store):
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         sql = "SELECT seq, value FROM logs WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?"
         rows = await self._read(lambda db: db.execute(sql, (key, after, max(limit, 0))).fetchall())
-        return [(seq, loads(raw)) for seq, raw in rows]
+        return [(seq, log_entry(raw)) for seq, raw in rows]
 
     async def close(self) -> None:
         await asyncio.to_thread(self._close)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import redis
 
-from sandbox.runtime.store import MemoryStore, Store, dumps, open_store
+from sandbox.runtime.store import MemoryStore, Recipe, Store, dumps, open_store, register_maker
 from sandbox.runtime.store_redis import RedisStore
 from sandbox.runtime.store_sqlite import SqliteStore
 
@@ -469,6 +469,43 @@ def test_an_entry_appended_for_later_is_made_when_first_read_and_never_when_drop
     # readers in other processes
     assert sorted(made) in ([4, 5], [1, 2, 3, 4, 5])
     assert made_before_reading in ([], [1, 2, 3, 4, 5])
+
+
+MADE_FROM_RECIPES: list[tuple] = []
+
+
+def _made_from(args: tuple) -> dict:
+    """As the journal's maker: made from the whole arguments, or from lean ones (sizes for bodies)."""
+    MADE_FROM_RECIPES.append(args)
+    name, bodies = args[:2]  # what follows is only passed along
+    return {"name": name, "sizes": [body if type(body) is int else len(body) for body in bodies]}
+
+
+register_maker(
+    "test-sizes", _made_from, lambda args: (args[0], tuple(len(body) for body in args[1]), *args[2:])
+)
+
+
+def test_a_recipe_is_made_by_the_process_that_reads_it(on_store: OnStore) -> None:
+    MADE_FROM_RECIPES.clear()
+
+    async def write(store: Store) -> list[int]:
+        first = Recipe("test-sizes", ("first", [b"x" * 100_000, b""]))
+        second = Recipe("test-sizes", ("second", [b"y", b"z"], range(1)))  # marshal cannot write a range
+        return [await store.append_later("log", recipe, max_len=10, size=100) for recipe in (first, second)]
+
+    assert on_store(write) == [1, 2]
+    made_by_writer = [args[0] for args in MADE_FROM_RECIPES]
+    entries = on_store(lambda store: store.since("log"))  # on a shared store, another process
+    assert entries == [
+        (1, {"name": "first", "sizes": [100_000, 0]}),
+        (2, {"name": "second", "sizes": [1, 1]}),
+    ]
+    made_by_reader = MADE_FROM_RECIPES[len(made_by_writer) :]
+    if isinstance(on_store(lambda store: asyncio.sleep(0, store)), MemoryStore):
+        assert made_by_writer == [] and [args[0] for args in made_by_reader] == ["first", "second"]
+    else:  # the second made at once; the first kept as its lean arguments, not 100 kB
+        assert made_by_writer == ["second"] and made_by_reader == [("first", (100_000, 0))]
 
 
 def test_a_deleted_log_forgets_the_entries_still_to_be_made():
