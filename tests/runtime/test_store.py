@@ -174,6 +174,29 @@ def test_update_whose_change_raises_leaves_the_value_as_it_was(on_store: OnStore
     on_store(scenario)
 
 
+def test_a_call_failing_among_others_sent_together_fails_alone_and_the_others_count_once(
+    on_store: OnStore,
+) -> None:
+    def refuse(current: Any) -> Any:
+        raise Refused(current)
+
+    async def scenario(store: Store) -> list:
+        await store.set("balance", 10)
+        outcomes = await asyncio.gather(
+            store.incr("hits"),
+            store.append("log", {"n": 1}, max_len=10),
+            store.update("balance", refuse),
+            store.incr("hits"),
+            store.set("other", 1),
+            return_exceptions=True,
+        )
+        assert isinstance(outcomes[2], Refused)
+        kept = [await store.get(key) for key in ("hits", "balance", "other")]
+        return [outcomes[:2], outcomes[3:], kept, await store.since("log")]
+
+    assert on_store(scenario) == [[1, 1], [2, None], [2, 10, 1], [(1, {"n": 1})]]
+
+
 def test_concurrent_updates_are_all_kept(on_store: OnStore) -> None:
     async def appended(store: Store, number: int) -> None:
         await asyncio.sleep(0)
