@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import hiredis
 import redis.asyncio as redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
@@ -79,7 +80,10 @@ class RedisStore(Store):
     @classmethod
     def from_url(cls, url: str, namespace: str = "sbx:") -> RedisStore:
         """`redis://host:port[/db]` or `rediss://` for TLS."""
-        pool = redis.BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT)
+        options: dict[str, Any] = {"max_connections": MAX_CONNECTIONS, "timeout": POOL_WAIT}
+        if url.lower().startswith("redis://"):  # TLS and Unix sockets keep their own connection class
+            options["connection_class"] = _HiredisPacked
+        pool = redis.BlockingConnectionPool.from_url(url, **options)
         return cls(redis.Redis.from_pool(pool), namespace)
 
     def _key(self, kind: str, key: str) -> str:
@@ -191,6 +195,24 @@ class RedisStore(Store):
         pattern = f"{_glob_escape(self._namespace)}[{kinds}]:{_glob_escape(prefix)}*"
         skip = len(self._namespace) + len(VALUE) + 1
         return {raw.decode()[skip:] async for raw in self._redis.scan_iter(match=pattern, count=SCAN_BATCH)}
+
+
+class _HiredisPacked(redis.Connection):
+    """Commands packed by hiredis, in C: redis-py packs them in Python, at a cost per argument
+    that is a good part of what a store call costs this process. Floats and anything hiredis does
+    not take (redis-py refuses some, such as None) go the Python way."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        name = args[0]
+        # as redis-py: a name with literal arguments in it ("SCRIPT LOAD") is sent as several
+        if (" " if isinstance(name, str) else b" ") in name:
+            args = (*name.split(), *args[1:])
+        if any(type(arg) is float for arg in args):
+            return super().pack_command(*args)
+        try:
+            return [hiredis.pack_command(args)]
+        except TypeError:
+            return super().pack_command(*args)
 
 
 def _script(pipe: Pipeline, script: AsyncScript, keys: list[str], args: list[Any]) -> None:

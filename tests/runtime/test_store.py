@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 
 from sandbox.runtime.store import MemoryStore, Recipe, Store, dumps, open_store, register_maker
-from sandbox.runtime.store_redis import RedisStore
+from sandbox.runtime.store_redis import RedisStore, _HiredisPacked
 from sandbox.runtime.store_sqlite import SqliteStore
 
 Scenario = Callable[[Store], Awaitable[Any]]
@@ -558,3 +559,27 @@ def test_entries_still_to_be_made_count_against_the_log_budget_by_their_size():
         return [seq for seq, _ in entries]
 
     assert asyncio.run(scenario()) == [8, 9, 10]
+
+
+def test_the_redis_store_packs_commands_as_redis_py_does() -> None:
+    ours, theirs = _HiredisPacked(), redis.asyncio.Connection()
+    commands = [
+        ("GET", "sbx:v:generation"),
+        (
+            "EVALSHA",
+            "a" * 40,
+            2,
+            "sbx:l:t:x:journal",
+            "sbx:n:t:x:journal",
+            b"\0journal\0" + bytes(range(256)),
+            1000,
+        ),
+        ("SET", "sbx:v:k", b'{"name":"Brouwerij \xc3\x87a Va"}', "PX", 1500, "NX"),
+        ("SET", "sbx:v:Ça", 0.1),
+        ("SCRIPT LOAD", "return 1"),
+        (b"CLIENT SETINFO", b"LIB-NAME", "redis-py"),
+    ]
+    for command in commands:
+        assert b"".join(ours.pack_command(*command)) == b"".join(theirs.pack_command(*command))
+    with pytest.raises(redis.DataError):
+        ours.pack_command("SET", "k", None)
