@@ -97,6 +97,9 @@ def loads(raw: bytes | str | None) -> Any:
 MAKERS: dict[str, tuple[Callable[[tuple], Any], Callable[[tuple], tuple]]] = {}
 # JSON never starts with a NUL byte: a log value that does is a recipe
 RECIPE_MARK = b"\0"
+# marshal's format of Python 3.4 on, which every later version reads: hosts on different versions
+# may share a store
+MARSHAL_VERSION = 4
 
 
 def register_maker(name: str, make: Callable[[tuple], Any], lean: Callable[[tuple], tuple]) -> None:
@@ -123,7 +126,7 @@ def log_value(make: Callable[[], Any]) -> bytes:
     """A log entry as a shared store keeps it: a recipe's lean arguments, or the entry made now."""
     if type(make) is Recipe:
         try:
-            args = marshal.dumps(MAKERS[make.maker][1](make.args))
+            args = marshal.dumps(MAKERS[make.maker][1](make.args), MARSHAL_VERSION)
         except ValueError:  # an argument marshal cannot write: make the entry now
             return dumps(make())
         return RECIPE_MARK + make.maker.encode() + RECIPE_MARK + args
