@@ -45,6 +45,7 @@ from sandbox.pipeline import (
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, malformed
+from sandbox.runtime.request import SandboxRequest
 from sandbox.runtime.services import Services
 from sandbox.runtime.tenants import DEMO_TENANT
 
@@ -88,7 +89,7 @@ class Pipeline:
         await self.services.store.cache.refresh()
         settings = self.services.settings
         receiver = limits.BoundedReceive(receive, scope, settings.max_body)
-        request = Request(scope, receiver)
+        request = SandboxRequest(scope, receiver)
         target = self.dispatcher.choose(scope)
         if target is None:
             await self.outside(scope, receive, send)
@@ -166,7 +167,7 @@ async def _through(
         exchange=exchange,
         claims=claims,
     )
-    exchange.clock = ctx.now().isoformat()
+    exchange.clock = ctx.now()  # written out when the journal entry is made
     key = handle.answer_key(ctx)
     answer = None if key is None else handle.kept(ctx, key)
     if answer is not None:

@@ -23,6 +23,12 @@ class Target(NamedTuple):
     base_url: str  # where the client reached the API, e.g. https://ws.cbso.nbb.be
 
 
+# (base path or prefix, it followed by "/", matches every path, the API, its base URL)
+Candidate = tuple[str, str, bool, ApiRuntime, str]
+# the most (Host, scheme, root path) combinations whose candidates are kept
+MAX_PLACES = 256
+
+
 class Dispatcher:
     def __init__(self, apis: list[ApiRuntime]) -> None:
         self.apis = apis
@@ -48,22 +54,36 @@ class Dispatcher:
         for (host, base), api in sorted(by_address.items(), key=lambda item: -len(item[0][1])):
             self.by_host.setdefault(host, []).append((base, api))
         self.by_prefix = sorted(apis, key=lambda a: -len(a.prefix))
+        # by (Host, scheme, root path): the candidates, with the base URL each would be reached at
+        self._candidates: dict[tuple[str, str, str], list[Candidate]] = {}
 
     def choose(self, scope: Scope) -> Target | None:
         path: str = scope["path"]
         host_header, forwarded = _host_and_forwarded_proto(scope)
-        host = host_header.rsplit(":", 1)[0].lower() if not host_header.startswith("[") else host_header
-        scheme = forwarded or scope.get("scheme", "http")
-        served = self.by_host.get(host)
-        if served is not None:
-            for base, api in served:
-                if not base or path == base or path.startswith(base + "/"):
-                    return Target(api, path[len(base) :] or "/", f"{scheme}://{host_header}{base}")
-        for api in self.by_prefix:
-            if path == api.prefix or path.startswith(api.prefix + "/"):
-                base_url = f"{scheme}://{host_header}{scope.get('root_path', '')}{api.prefix}"
-                return Target(api, path[len(api.prefix) :] or "/", base_url)
+        where = (host_header, forwarded or scope.get("scheme", "http"), scope.get("root_path", ""))
+        candidates = self._candidates.get(where)
+        if candidates is None:
+            if len(self._candidates) >= MAX_PLACES:  # Host is the client's to write: keep a bound
+                self._candidates.clear()
+            candidates = self._candidates[where] = self._candidates_at(*where)
+        for base, under, any_path, api, base_url in candidates:
+            if any_path or path == base or path.startswith(under):
+                return Target(api, path[len(base) :] or "/", base_url)
         return None
+
+    def _candidates_at(self, host_header: str, scheme: str, root_path: str) -> list[Candidate]:
+        """What a request reaching `host_header` may be for, in the order they are tried: the APIs
+        served at that host, longest base path first, then every API by its path prefix."""
+        host = host_header.rsplit(":", 1)[0].lower() if not host_header.startswith("[") else host_header
+        served = [
+            (base, base + "/", not base, api, f"{scheme}://{host_header}{base}")
+            for base, api in self.by_host.get(host, ())
+        ]
+        prefixed = [
+            (api.prefix, api.prefix + "/", False, api, f"{scheme}://{host_header}{root_path}{api.prefix}")
+            for api in self.by_prefix
+        ]
+        return served + prefixed
 
     def outside(self, request: Request, path: str) -> Response:
         """The answer to a path no API serves: the index at `/`, else a 404 naming the prefixes."""

@@ -37,9 +37,18 @@ class Kept:
         self.journal_body = journaled_body(self.body, response.headers.get("content-type", ""))
 
     def response(self) -> Response:
-        response = Response(self.body, self.status)
-        response.raw_headers = list(self.raw_headers)
-        return response
+        return _KeptResponse(self)
+
+
+class _KeptResponse(Response):
+    """A kept answer sent again: what `Response.__init__` made of it the first time, taken as it
+    stands rather than made anew."""
+
+    def __init__(self, kept: Kept) -> None:
+        self.status_code = kept.status
+        self.body = kept.body
+        self.raw_headers = list(kept.raw_headers)
+        self.background = None
 
 
 def answer_key(ctx: RequestContext) -> Hashable | None:

@@ -37,7 +37,7 @@ async def exchange(
 ) -> None:
     clock = seen.clock
     if clock is None and seen.tenant is not None:  # refused before its handler read the clock
-        clock = (await services.clocks.get(seen.tenant)).now().isoformat()
+        clock = (await services.clocks.get(seen.tenant)).now()
     request_body = await _body(request)
     response_body = response.body
     journaled = _journaled_body(seen, response)

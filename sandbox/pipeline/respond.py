@@ -5,7 +5,7 @@ room)."""
 from __future__ import annotations
 
 import logging
-import uuid
+import os
 
 import orjson
 from starlette.requests import Request
@@ -72,11 +72,21 @@ def finish(api: ApiRuntime, request: Request, response: Response, exchange: Exch
     raw: list[tuple[bytes, bytes]] = []
     if api.request_id_header:
         sent = _sent_request_id(api.request_id_header, request)
-        value = sent if _echoable(sent) else str(uuid.uuid4())
+        value = sent if _echoable(sent) else fresh_request_id()
         raw.append((api.request_id_header.lower().encode("latin-1"), value.encode("latin-1")))
     if exchange.room is not None:
         raw += exchange.room.raw_headers()
     _add_headers(response, raw)
+
+
+def fresh_request_id() -> str:
+    """A random (version 4) UUID as `str(uuid.uuid4())` writes it, made without the `UUID` object
+    that every answer would otherwise build and format."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 9562 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _add_headers(response: Response, raw: list[tuple[bytes, bytes]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -18,7 +19,7 @@ class Exchange:
     operation_id: str | None = None
     room: Room | None = None  # rate-limit room left, once counted
     fault: str | None = None  # the faults that fired, comma-separated
-    clock: str | None = None  # the tenant clock's instant when the handler ran (ISO 8601)
+    clock: datetime | None = None  # the tenant clock's instant when the handler ran
     ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
     journal_body: tuple[bytes, Any] | None = None  # a kept answer's body, and that body as journaled
     notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)

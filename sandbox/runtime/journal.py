@@ -232,7 +232,7 @@ def exchange_recipe(
     started: float,
     duration: float,
     fault: str | None,
-    clock: str | None,
+    clock: datetime | None,
     ignored_query: list[str],
     notes: dict | None,
 ) -> Recipe:
@@ -291,15 +291,15 @@ def _made(args: tuple) -> dict:
         started=started,
         duration=duration,
         fault=fault,
-        clock=clock,
+        clock=clock.isoformat() if isinstance(clock, datetime) else clock,
         ignored_query=ignored_query,
         notes=notes,
     )
 
 
 def _lean(args: tuple) -> tuple:
-    """The recipe with each body that is not empty made already (its journal form and preview):
-    a shared store never keeps a large upload or answer whole."""
+    """The recipe with each body that is not empty made already (its journal form and preview),
+    so that a shared store never keeps a large upload or answer whole, and the clock as text."""
     headers, request_body, raw_headers, response_body, journaled = args[4], args[5], args[7], args[8], args[9]
     if request_body:
         content_type = next((v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), "")
@@ -309,7 +309,18 @@ def _lean(args: tuple) -> tuple:
         response_body = _side(
             bytes(response_body), content_type, NOT_JOURNALED if journaled is None else journaled
         )
-    return (*args[:5], request_body, args[6], args[7], response_body, None, *args[10:])
+    clock = args[13]  # as its text: marshal does not write a datetime
+    return (
+        *args[:5],
+        request_body,
+        args[6],
+        args[7],
+        response_body,
+        None,
+        *args[10:13],
+        None if clock is None else clock.isoformat(),
+        *args[14:],
+    )
 
 
 register_maker(JOURNAL_MAKER, _made, _lean)

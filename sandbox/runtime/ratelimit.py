@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 from sandbox.errors import RATE_LIMITED, ApiError
 from sandbox.runtime import keys
@@ -19,9 +21,13 @@ class Limit:
     requests: int
     window: int  # seconds
 
+    @cached_property
+    def raw_values(self) -> tuple[bytes, bytes]:
+        """The `RateLimit-Limit` and `RateLimit-Policy` values, as every answer under it sends them."""
+        return b"%d" % self.requests, b"%d;w=%d" % (self.requests, self.window)
 
-@dataclass(frozen=True)
-class Room:
+
+class Room(NamedTuple):  # made for every counted request: a tuple is the cheapest to make
     limit: Limit
     remaining: int
     reset: int  # seconds until the window ends
@@ -37,11 +43,12 @@ class Room:
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
         """`headers()` as an answer's raw header list holds them."""
+        limit, policy = self.limit.raw_values
         return [
-            (b"ratelimit-limit", b"%d" % self.limit.requests),
+            (b"ratelimit-limit", limit),
             (b"ratelimit-remaining", b"%d" % self.remaining),
             (b"ratelimit-reset", b"%d" % self.reset),
-            (b"ratelimit-policy", b"%d;w=%d" % (self.limit.requests, self.limit.window)),
+            (b"ratelimit-policy", policy),
         ]
 
 

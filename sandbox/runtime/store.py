@@ -285,7 +285,7 @@ class MemoryStore(Store):
             value, expires = amount, self._expiry(ttl)
         else:
             value, expires = loads(raw) + amount, self._values[key][1]
-        self._values[key] = (_packed(value), expires)
+        self._values[key] = (b"%d" % value, expires)  # an integer's JSON, without orjson's buffer
         return value
 
     async def keys(self, prefix: str) -> list[str]:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sandbox.spec.operations import Operation
 
 _TEMPLATE_PART = re.compile(r"\{([^{}/]+)\}")
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
     operation: Operation | None
     path_params: dict[str, str]
-    allowed: list[str]  # methods the path supports; empty when the path is unknown
+    allowed: tuple[str, ...]  # methods the path supports; empty when the path is unknown
+
+
+# an operation by method, and those methods in order (what a 405's `Allow` names)
+Methods = tuple[dict[str, Operation], tuple[str, ...]]
 
 
 class Router:
@@ -27,18 +30,19 @@ class Router:
 
     def __init__(self, operations: list[Operation], optional_trailing_slash: bool = False) -> None:
         self.optional_trailing_slash = optional_trailing_slash
-        self._literal: dict[str, dict[str, Operation]] = {}
+        literal: dict[str, dict[str, Operation]] = {}
         templates: dict[str, dict[str, Operation]] = {}
         for op in operations:
-            table = templates if "{" in op.path else self._literal
+            table = templates if "{" in op.path else literal
             table.setdefault(op.path, {})[op.method] = op
+        self._literal: dict[str, Methods] = {path: _methods(ops) for path, ops in literal.items()}
         ordered = sorted(templates.items(), key=lambda kv: -len(_TEMPLATE_PART.sub("", kv[0])))
         # One regex for all templates, each an alternative in that order: the first alternative that
         # matches the whole path wins, as a loop over the templates would find it, in one call to
         # the regex engine. The group closing last names the alternative.
         self._templates = {
             f"t{index}": (
-                methods,
+                _methods(methods),
                 [(name, f"t{index}{_group(name)}") for name in _TEMPLATE_PART.findall(path)],
             )
             for index, (path, methods) in enumerate(ordered)
@@ -73,8 +77,13 @@ class Router:
                 methods, names = self._templates[found.lastgroup]
                 params = {name: found.group(group) for name, group in names}
         if methods is None:
-            return Match(None, {}, [])
-        return Match(methods.get(method), params, sorted(methods))
+            return Match(None, {}, ())
+        by_method, allowed = methods
+        return Match(by_method.get(method), params, allowed)
+
+
+def _methods(by_method: dict[str, Operation]) -> Methods:
+    return by_method, tuple(sorted(by_method))
 
 
 def _group(name: str) -> str:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from sandbox.app import build_app
-from sandbox.pipeline.dispatch import Dispatcher
+from sandbox.pipeline.dispatch import MAX_PLACES, Dispatcher
 from sandbox.runtime.api import server_addresses
 from sandbox.settings import Settings
 from sandbox.spec.loader import SpecDocument, SpecError
@@ -117,3 +117,24 @@ def test_a_host_shared_under_another_base_path_is_no_clash(tmp_path):
     services = build_app(settings).state.services
     dispatcher = Dispatcher(services.apis)
     assert [base for base, _ in dispatcher.by_host["api.ledger.test"]] == ["/clash", ""]
+
+
+def test_each_host_gets_its_own_base_url_and_the_places_kept_stay_bounded(ledger):
+    dispatcher = Dispatcher(ledger.app.state.services.apis)
+
+    def scope(host: str, path: str = "/archive/v1/statements") -> dict:
+        return {"path": path, "headers": [(b"host", host.encode())], "scheme": "http", "root_path": ""}
+
+    for n in range(MAX_PLACES * 2 + 3):  # every Host a client may write, each once
+        target = dispatcher.choose(scope(f"api.ledger.test:{8000 + n}"))
+        assert (target.api.name, target.path) == ("ledger-archive", "/statements")
+        assert target.base_url == f"http://api.ledger.test:{8000 + n}/archive/v1"
+        assert len(dispatcher._candidates) <= MAX_PLACES
+    # a place seen before answers as it did; a forwarded scheme is a place of its own
+    assert (
+        dispatcher.choose(scope("api.ledger.test:8000")).base_url == "http://api.ledger.test:8000/archive/v1"
+    )
+    forwarded = scope("elsewhere.test", "/ledger-archive/statements")
+    forwarded["headers"].append((b"x-forwarded-proto", b"https"))
+    assert dispatcher.choose(forwarded).base_url == "https://elsewhere.test/ledger-archive"
+    assert dispatcher.choose(scope("elsewhere.test", "/nowhere")) is None
