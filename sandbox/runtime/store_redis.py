@@ -227,16 +227,15 @@ class RedisStore(Store):
 
 class _HiredisPacked(redis.Connection):
     """Commands packed by hiredis, in C: redis-py packs them in Python, at a cost per argument
-    that is a good part of what a store call costs this process. Floats and anything hiredis does
-    not take (redis-py refuses some, such as None) go the Python way."""
+    that is a good part of what a store call costs this process. hiredis writes numbers as
+    redis-py does (a float as its repr); what it does not take (None, which redis-py refuses with
+    its own error) goes the Python way."""
 
     def pack_command(self, *args: Any) -> list[bytes]:
         name = args[0]
         # as redis-py: a name with literal arguments in it ("SCRIPT LOAD") is sent as several
         if (" " if isinstance(name, str) else b" ") in name:
             args = (*name.split(), *args[1:])
-        if any(type(arg) is float for arg in args):
-            return super().pack_command(*args)
         try:
             return [hiredis.pack_command(args)]
         except TypeError:

@@ -575,7 +575,7 @@ def test_the_redis_store_packs_commands_as_redis_py_does() -> None:
             1000,
         ),
         ("SET", "sbx:v:k", b'{"name":"Brouwerij \xc3\x87a Va"}', "PX", 1500, "NX"),
-        ("SET", "sbx:v:Ça", 0.1),
+        ("SET", "sbx:v:Ça", 0.1, 1 / 3, 1e20, -2.5e-7),
         ("SCRIPT LOAD", "return 1"),
         (b"CLIENT SETINFO", b"LIB-NAME", "redis-py"),
     ]
