@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-import importlib
+import functools
+import importlib.machinery
 import logging
 from pathlib import Path
 
+import jsonschema
+import jsonschema_rs
+import referencing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.control.console import Console
-from sandbox.pipeline import Pipeline
+from sandbox.kept import files_stamp, kept_beside
+from sandbox.pipeline import Pipeline, authenticate
 from sandbox.runtime import housekeeping
 from sandbox.runtime.api import ApiRuntime
 from sandbox.runtime.exchange import OneLineFaults
-from sandbox.runtime.package import ApiPackage
 from sandbox.runtime.services import Services, open_services
 from sandbox.settings import ENGINE_FIXTURES, ENGINE_SPECS, Settings
+from sandbox.spec import formats, loader, operations, router, xsandbox
+from sandbox.spec import validate as schema_validate
 from sandbox.spec.loader import SpecError, load_specs, load_yaml
 from sandbox.startup import server_start
 
 
 def load_apis(settings: Settings) -> list[ApiRuntime]:
     """Every spec in the specs folder (and the engine's own), each bound to its package and fixture."""
-    apis = []
-    for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file())):
-        if "handlers" not in doc.meta:
-            raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
-        package: ApiPackage = importlib.import_module(doc.meta["handlers"]).package
-        apis.append(ApiRuntime(doc, package, _fixture(settings, doc.meta.get("fixture"))))
+    apis = [
+        ApiRuntime(doc, _fixture(settings, doc.meta.get("fixture")))
+        for doc in load_specs(settings.specs_dir, *(p for p in ENGINE_SPECS if p.is_file()))
+    ]
     _check_families(apis)
     return apis
 
@@ -48,12 +51,63 @@ def _check_families(apis: list[ApiRuntime]) -> None:
     first: dict[str, ApiRuntime] = {}
     for api in apis:
         other = first.setdefault(api.family, api)
-        same_world = other.package.create_world is api.package.create_world and other.fixture == api.fixture
-        if not same_world:
+        if other.fixture != api.fixture or not _same_world_factory(other, api):
             raise SpecError(
                 f"{other.doc.path} and {api.doc.path} are both of family {api.family!r} but build "
                 "their worlds differently (another world factory or fixture)"
             )
+
+
+def _same_world_factory(one: ApiRuntime, other: ApiRuntime) -> bool:
+    """Whether two APIs' packages build their worlds with one factory. Importing a package (CodaBox's,
+    Informat's) is a good part of a start, so the answer is kept by the stamp of the two packages'
+    files (see sandbox/kept.py), and they are imported only when those files changed."""
+    if one.handlers_module == other.handlers_module:
+        return True
+    files = [_module_file(one.handlers_module), _module_file(other.handlers_module)]
+
+    def same() -> bool:
+        return one.package.create_world is other.package.create_world
+
+    if None in files:
+        return same()
+    kept_as = f"world-factory-{one.name}-{other.name}"
+    return kept_beside(one.doc.path.parent, kept_as, files_stamp(*files), same)
+
+
+def _module_file(name: str) -> str | None:
+    """The file of the module `name`, found as `import` would find it but without running it or
+    its parent packages; None when it is not found so (then importing it says why)."""
+    search = None
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        found = importlib.machinery.PathFinder.find_spec(".".join(parts[:depth]), search)
+        if found is None:
+            return None
+        search = found.submodule_search_locations
+    return found.origin
+
+
+@functools.cache
+def _checking_code() -> bytes:
+    """The stamp of the code that decides whether a spec compiles (see `_check_compiles`)."""
+    checking = (loader, operations, router, schema_validate, formats, xsandbox, authenticate)
+    return files_stamp(*(module.__file__ for module in (*checking, jsonschema, jsonschema_rs, referencing)))
+
+
+def _check_compiles(api: ApiRuntime) -> None:
+    """A broken spec stops the start, so what can fail on one (its operations, their schemas and
+    validators, its routes, its security requirements) is compiled at start-up, unless these bytes
+    of the spec compiled under this code before (kept in `__pycache__` beside it, see sandbox/kept.py):
+    then each part is compiled when the API is first called, and a start makes none of it."""
+
+    def compiled() -> bool:
+        authenticate.guards(api)
+        return api.router is not None
+
+    kept_beside(
+        api.doc.path.parent, f"checked-{api.doc.path.name}", api.doc.digest + _checking_code(), compiled
+    )
 
 
 def build_services(settings: Settings) -> Services:
@@ -74,13 +128,32 @@ class _Dispatch:
             await self.app(scope, receive, send)
 
 
+class _Console:
+    """The web console, for the paths no API serves. Its package (and with it the control plane's)
+    is imported when such a path is first asked for: a request to an API never needs it."""
+
+    def __init__(self, services: Services, otherwise: ASGIApp) -> None:
+        self.services = services
+        self.otherwise = otherwise
+        self.app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            from sandbox.control.console import Console
+
+            self.app = Console(self.services, otherwise=self.otherwise)
+        await self.app(scope, receive, send)
+
+
 def build_app(settings: Settings | None = None) -> Starlette:
     services = build_services(settings or Settings.from_env())
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, OneLineFaults) for f in server_log.filters):
         server_log.addFilter(OneLineFaults())
     pipeline = Pipeline(services)
-    pipeline.outside = Console(services, otherwise=pipeline.outside)
+    for api in services.apis:
+        _check_compiles(api)
+    pipeline.outside = _Console(services, otherwise=pipeline.outside)
     app = Starlette(
         middleware=[Middleware(_Dispatch, pipeline=pipeline)],
         lifespan=lambda _app: housekeeping.running(services),

@@ -127,7 +127,20 @@ def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
         log_level=log_level,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
+        ws=_WebSocketsOnFirstUpgrade,
     )
+
+
+class _WebSocketsOnFirstUpgrade:
+    """uvicorn's default WebSocket protocol (`ws="auto"`: the `websockets` library, which
+    uvicorn[standard] installs), imported when a client first asks for an upgrade rather than at
+    every start: no API of the sandbox speaks WebSocket, and the import is a good part of
+    uvicorn's start. Such a request meets the same protocol, and the same refusal, as before."""
+
+    def __new__(cls, *args, **kwargs):
+        from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+        return AutoWebSocketsProtocol(*args, **kwargs)
 
 
 @main.command()

@@ -1,9 +1,11 @@
-"""What is slow to make from a file that rarely changes (a parsed YAML spec, Faker's word lists),
-kept beside that file in `__pycache__` as Python keeps compiled modules.
+"""What is slow to make from a file that rarely changes (a parsed and checked spec, whether a spec
+compiles, Faker's word lists), kept beside that file in `__pycache__` as Python keeps compiled
+modules.
 
 A kept value is found by a digest of the bytes it was made from and of the interpreter's
-version, so a changed source is made anew; a folder that cannot be written to only costs the
-making. Values are plain data (marshal): no code runs when one is read back.
+version, so a changed source is made anew; a value that also depends on code has the stamp of
+that code's files among those bytes (`files_stamp`). A folder that cannot be written to only costs
+the making. Values are plain data (marshal): no code runs when one is read back.
 """
 
 from __future__ import annotations
@@ -36,3 +38,14 @@ def kept_beside(folder: Path, name: str, source: bytes, make: Callable[[], Any])
         partial.write_bytes(marshal.dumps(value))
         partial.replace(kept)  # atomic: a process starting meanwhile reads all of it or none
     return value
+
+
+def files_stamp(*files: str | Path) -> bytes:
+    """The path, mtime and size of each file, as Python checks a compiled module against its
+    source: a value made by the code in these files is kept with their stamp in its `source`, so
+    that changed or reinstalled code makes it anew."""
+    stamps = []
+    for file in files:
+        status = os.stat(file)
+        stamps.append(f"{file}:{status.st_mtime_ns}:{status.st_size}")
+    return "\n".join(stamps).encode()

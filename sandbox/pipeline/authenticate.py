@@ -239,15 +239,22 @@ def requirement(schemes: dict[str, Scheme], listed: dict[str, list[str]], where:
 
 
 def mount(api: ApiRuntime) -> None:
-    """Compile each operation's security once, at start-up."""
-    schemes = {name: scheme_handler(name, scheme) for name, scheme in api.security_schemes.items()}
-    api.guards = {
-        op.operation_id: tuple(
-            requirement(schemes, listed, f"{api.doc.path}: {op.operation_id}") for listed in op.security
-        )
-        for op in api.operations
-    }
-    api.schemes = schemes
+    """The API's security schemes, at start-up; its operations' requirements are compiled with
+    its operations (see `guards`)."""
+    api.schemes = {name: scheme_handler(name, scheme) for name, scheme in api.security_schemes.items()}
+
+
+def guards(api: ApiRuntime) -> dict[str, tuple[Requirement, ...]]:
+    """Each operation's security requirements, compiled once, when first needed."""
+    if api.guards is None:
+        api.guards = {
+            op.operation_id: tuple(
+                requirement(api.schemes, listed, f"{api.doc.path}: {op.operation_id}")
+                for listed in op.security
+            )
+            for op in api.operations
+        }
+    return api.guards
 
 
 # -- the stage ---------------------------------------------------------------------------------------
@@ -259,7 +266,7 @@ async def identify(
 ) -> tuple[str | None, tuple[str, ...], Claims | None]:
     """(tenant, scope templates, token claims) of the requirement the request satisfies; the
     tenant is None when the operation asks for no credentials. Else 401, or the bearer's 401/403."""
-    guard = api.guards[operation_id]
+    guard = guards(api)[operation_id]
     if not guard:
         return OPEN
     attempt = Attempt()

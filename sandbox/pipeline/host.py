@@ -10,17 +10,22 @@ An empty Host is valid (a target URI with no authority), and HTTP/1.0 needs none
 from __future__ import annotations
 
 import functools
+import re
 
-import rfc3986
-from rfc3986.exceptions import ValidationError
-from rfc3986.validators import Validator
 from starlette.types import Scope
 
 from sandbox import errors
 from sandbox.errors import ApiError, Violation
 from sandbox.runtime.exchange import HOST, Exchange
 
-_HOST = Validator().require_presence_of("host").check_validity_of("host")
+# What every client sends (a DNS name whose last label starts with a letter, or a dotted IPv4
+# address, each with an optional port) and RFC 3986 plainly admits; rfc3986 judges every other
+# value, and is imported only then (it compiles its grammar's regexes at import).
+_OCTET = rb"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+PLAIN_HOST = re.compile(
+    rb"(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*|(?:" + _OCTET + rb"\.){3}" + _OCTET + rb")(?::\d{1,5})?",
+    re.IGNORECASE,
+)
 _BROKEN = {
     "missing": "is required in an HTTP/1.1 request",
     "repeated": "must be sent once, in one field line",
@@ -48,8 +53,13 @@ def check(scope: Scope, exchange: Exchange) -> None:
 @functools.lru_cache(maxsize=256)  # a client sends one Host again and again
 def valid(value: bytes) -> bool:
     """`uri-host [":" port]`, or empty."""
-    if not value:
-        return True
+    return not value or PLAIN_HOST.fullmatch(value) is not None or valid_by_rfc3986(value)
+
+
+def valid_by_rfc3986(value: bytes) -> bool:
+    import rfc3986
+    from rfc3986.exceptions import ValidationError
+
     try:
         text = value.decode("ascii")
     except UnicodeDecodeError:
@@ -59,7 +69,14 @@ def valid(value: bytes) -> bool:
     if authority.authority != text or authority.userinfo:
         return False
     try:
-        _HOST.validate(authority)  # a port that is not digits leaves no host to validate
+        _host_validator().validate(authority)  # a port that is not digits leaves no host to validate
     except ValidationError:
         return False
     return True
+
+
+@functools.cache
+def _host_validator():
+    from rfc3986.validators import Validator
+
+    return Validator().require_presence_of("host").check_validity_of("host")

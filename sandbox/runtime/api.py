@@ -1,14 +1,18 @@
 """One emulated API as the engine serves it: its compiled spec, its package, its fixture, and where
-clients reach it. Plain data, built once at start-up; the pipeline does the work."""
+clients reach it. Plain data; the pipeline does the work. What only a request to the API needs (its
+package, its compiled operations and routes) is made on first use, so a server starts without
+making it for every API."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.runtime.package import ApiPackage
 from sandbox.spec.loader import SpecDocument, SpecError
-from sandbox.spec.operations import compile_operations
+from sandbox.spec.operations import Operation, compile_operations
 from sandbox.spec.router import Router
 
 
@@ -28,9 +32,9 @@ def server_addresses(doc: SpecDocument) -> list[tuple[str, str]]:
 
 
 class ApiRuntime:
-    def __init__(self, doc: SpecDocument, package: ApiPackage, fixture: dict) -> None:
+    def __init__(self, doc: SpecDocument, fixture: dict) -> None:
         meta = doc.meta
-        if "api" not in meta:
+        if "api" not in meta or "handlers" not in meta:
             raise SpecError(f"{doc.path}: x-sandbox needs 'api' and 'handlers'")
         self.doc = doc
         self.name: str = meta["api"]
@@ -50,16 +54,26 @@ class ApiRuntime:
         # Production services mostly ignore a query parameter they do not use; refusing one would
         # break a client on the sandbox that works in production, so it is reported instead.
         self.refuses_unknown_query: bool = meta.get("unknown-query", "report") == "refuse"
-        self.package = package
+        self.handlers_module: str = meta["handlers"]
         self.fixture = fixture
-        self.operations = compile_operations(doc, self.name)
-        self.router = Router(self.operations, meta.get("trailing-slash") == "optional")
         self.ignores_accept: bool = meta.get("accept") == "ignore"
         self.security_schemes: dict[str, dict] = doc.raw.get("components", {}).get("securitySchemes", {})
-        # security schemes by name, and each operationId's compiled security requirements: filled
-        # when the pipeline mounts the API
+        # security schemes by name, filled when the pipeline mounts the API, and each operationId's
+        # compiled security requirements, filled when first needed
         self.schemes: dict[str, Any] = {}
-        self.guards: dict[str, Any] = {}
+        self.guards: dict[str, Any] | None = None
+
+    @functools.cached_property
+    def package(self) -> ApiPackage:
+        return importlib.import_module(self.handlers_module).package
+
+    @functools.cached_property
+    def operations(self) -> list[Operation]:
+        return compile_operations(self.doc, self.name)
+
+    @functools.cached_property
+    def router(self) -> Router:
+        return Router(self.operations, self.doc.meta.get("trailing-slash") == "optional")
 
     def __repr__(self) -> str:
         return f"ApiRuntime({self.name!r}, prefix={self.prefix!r})"

@@ -7,19 +7,21 @@ schemas work; OpenAPI objects (parameters, responses, bodies) are followed here.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from sandbox.kept import kept_beside
+from sandbox.kept import files_stamp, kept_beside
+from sandbox.spec import xsandbox
 from sandbox.spec.formats import FORMAT_CHECKER
-from sandbox.spec.xsandbox import extension_problems
 
 
 @functools.cache
@@ -69,6 +71,14 @@ def _stringify_keys(node: Any) -> Any:
     return node
 
 
+def _read(path: Path, text: bytes) -> tuple[dict, list[str]]:
+    """The OpenAPI document in `text`, and every misuse of the sandbox's extensions in it."""
+    raw = _stringify_keys(_load(text))
+    if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
+        raise SpecError(f"{path}: not an OpenAPI 3.1 document")
+    return raw, xsandbox.extension_problems(raw)
+
+
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
@@ -83,25 +93,32 @@ class SpecDocument:
     raw: dict
     uri: str
     registry: Registry = field(repr=False)
+    # the SHA-256 of the file's bytes (None for a document parsed elsewhere, see `from_raw`)
+    digest: bytes | None = field(default=None, repr=False)
     # one validator per schema object: many operations share an error or record schema
     _validators: dict[int, Validator] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
-        raw = _stringify_keys(load_yaml(path))
-        if not isinstance(raw, dict) or not str(raw.get("openapi", "")).startswith("3.1"):
-            raise SpecError(f"{path}: not an OpenAPI 3.1 document")
-        problems = extension_problems(raw)
+        """The OpenAPI document at `path`. What its YAML makes, with the keys as OpenAPI means them,
+        and what is wrong with its extensions, are kept beside it by its bytes and the stamp of
+        the extensions' check (see sandbox/kept.py), so a start neither parses nor checks it again."""
+        text = path.read_bytes()
+        checked_by = files_stamp(xsandbox.__file__, jsonschema.__file__)
+        raw, problems = kept_beside(
+            path.parent, f"openapi-{path.name}", text + checked_by, lambda: _read(path, text)
+        )
         if problems:
             raise SpecError("\n".join(f"{path}: {problem}" for problem in problems))
-        return cls.from_raw(raw, path)
+        return cls.from_raw(raw, path, hashlib.sha256(text).digest())
 
     @classmethod
-    def from_raw(cls, raw: dict, path: Path) -> SpecDocument:
+    def from_raw(cls, raw: dict, path: Path, digest: bytes | None = None) -> SpecDocument:
         """A document already parsed, e.g. as a running sandbox serves it; `path` names it in errors."""
         uri = f"urn:sandbox-spec:{path.stem}"
         resource = Resource.from_contents(raw, default_specification=DRAFT202012)
-        return cls(path=path, raw=raw, uri=uri, registry=Registry().with_resource(uri, resource))
+        registry = Registry().with_resource(uri, resource)
+        return cls(path=path, raw=raw, uri=uri, registry=registry, digest=digest)
 
     @property
     def meta(self) -> dict:

@@ -3,12 +3,13 @@ with a value that is no host is answered 400 in the API's own shape, journaled w
 reported by host_header_valid; an empty Host and an HTTP/1.0 request without one are served."""
 
 import asyncio
+import random
 import socket
 
 import orjson
 import pytest
 
-from sandbox.pipeline.host import valid
+from sandbox.pipeline.host import PLAIN_HOST, valid, valid_by_rfc3986
 from sandbox.runtime.clock import parse_instant
 from sandbox.settings import Settings
 from sandbox.testing import running_sandbox
@@ -124,6 +125,26 @@ def test_an_empty_host_and_an_http_1_0_request_without_one_are_served(lines, htt
 )
 def test_a_host_is_a_name_or_address_with_an_optional_port(value, ok):
     assert valid(value) is ok
+
+
+@pytest.mark.parametrize(
+    "value", [b"999.999.999.999", b"256.1.1.1:80", b"ws.cbso.nbb.be:123456", b"1.2.3.4.5.6:99999999"]
+)
+def test_a_host_that_only_looks_plain_is_judged_by_rfc3986(value):
+    assert valid(value) is False
+
+
+def test_every_host_the_plain_pattern_admits_rfc3986_admits():
+    """The pattern only spares importing rfc3986 for what every client sends: it must never admit
+    a value rfc3986 refuses."""
+    rng = random.Random(17)
+    admitted = 0
+    for _ in range(20_000):
+        value = "".join(rng.choice("ab09z5.-:2") for _ in range(rng.randint(1, 16))).encode()
+        if PLAIN_HOST.fullmatch(value):
+            admitted += 1
+            assert valid_by_rfc3986(value), value
+    assert admitted > 1_000
 
 
 def raw_request(url: str, head: str) -> bytes:

@@ -13,14 +13,15 @@ import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any
 
 from sandbox.apis.nbb_cbso.entities import Company, Deposit, Director, Improvement, Person
 from sandbox.apis.nbb_cbso.figures import deposit_figures, figures, improved_figures
 from sandbox.documents import pdf
 from sandbox.worlds.names import Address
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 Figures = dict[str, Decimal]
 
@@ -255,6 +256,8 @@ def _participating_interest(
 
 def xbrl_document(deposit: Deposit) -> bytes:
     """An XBRL instance: contexts for N and NM1 (instant and duration), one fact per rubric and period."""
+    from lxml import etree  # when an XBRL instance is first asked for, not when the API starts
+
     company = deposit.company
     current, previous = deposit_figures(deposit)
     root = etree.Element(_qname("xbrli", "xbrl"), nsmap=_NAMESPACES)
@@ -293,6 +296,8 @@ def _qname(prefix: str, name: str) -> str:
 
 
 def _context(root: etree._Element, context_id: str, number: str, period: list[tuple[str, date]]) -> None:
+    from lxml import etree
+
     context = etree.SubElement(root, _qname("xbrli", "context"), id=context_id)
     entity = etree.SubElement(context, _qname("xbrli", "entity"))
     etree.SubElement(entity, _qname("xbrli", "identifier"), scheme=_ENTITY_SCHEME).text = number

@@ -13,7 +13,7 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.control.console.views import addresses, api_view
+from sandbox.control.console.views import ApiView, addresses, api_view
 from sandbox.runtime.services import Services
 from sandbox.spec.negotiate import negotiate
 
@@ -32,10 +32,8 @@ class Console:
     """An ASGI app for the paths no API serves; what it does not know goes to `otherwise`."""
 
     def __init__(self, services: Services, otherwise: ASGIApp) -> None:
+        self.services = services
         self.otherwise = otherwise
-        self.apis = [api_view(api) for api in services.apis]
-        self.by_name = {view.name: view for view in self.apis}
-        self.addresses = addresses(services.apis)
         self.router = Router(
             routes=[
                 Route("/", self.home),
@@ -57,6 +55,20 @@ class Console:
             await self.router(scope, receive, send)
         else:
             await self.otherwise(scope, receive, send)
+
+    # what the pages show of the APIs is made when a page is first asked for: it compiles every
+    # API's operations, which a start no longer does
+    @cached_property
+    def apis(self) -> list[ApiView]:
+        return [api_view(api) for api in self.services.apis]
+
+    @cached_property
+    def by_name(self) -> dict[str, ApiView]:
+        return {view.name: view for view in self.apis}
+
+    @cached_property
+    def addresses(self) -> list[dict]:
+        return addresses(self.services.apis)
 
     @cached_property
     def templates(self):
