@@ -2,20 +2,18 @@
 faults that fired and the tenant clock's instant.
 
 What the entry is made from is taken as it stands (the request's scope and header list, the
-bodies, the answer's header list); the entry itself, its redaction included, is made by the
-journal's store when it is first read (the memory store; the shared ones make it at once), so an
-exchange that the journal's bound drops before anyone reads it costs no more than that."""
+bodies, the answer's header list); the entry itself, its redaction included, is made when it is
+first read (by this process on the memory store; on a shared one by the process that reads it, from
+what the store kept, its bodies made already), so an exchange that the journal's bound drops before
+anyone reads it costs no more than that."""
 
 from __future__ import annotations
 
 import copy
-from datetime import datetime
 from typing import Any
 
-from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Scope
 
 from sandbox.pipeline import limits
 from sandbox.runtime import journal
@@ -46,51 +44,24 @@ async def exchange(
     # a kept answer's body is there anyway; another one is held until the entry is made
     weight = ENTRY_WEIGHT + len(request_body) + (len(response_body) if journaled is NOT_JOURNALED else 0)
     status = 0 if isinstance(response, DroppedConnection) else response.status_code
-    taken = (api.name, request.scope, request_body, status, response.raw_headers, response_body, journaled)
-    # a handler's notes as they are now, should what they hold change later (they are small)
-    notes = copy.deepcopy(seen.notes) if seen.notes else None
-    moment = (started, duration, clock, notes)
-
-    def make() -> dict:
-        return _entry(seen, *taken, *moment)
-
-    await services.journal.record(seen.tenant or UNATTRIBUTED, make, weight)
-
-
-def _entry(
-    seen: Exchange,
-    api: str,
-    scope: Scope,
-    request_body: bytes,
-    status: int,
-    raw_headers: list[tuple[bytes, bytes]],
-    response_body: bytes,
-    journaled: Any,
-    started: float,
-    duration: float,
-    clock: datetime | None,
-    notes: dict | None,
-) -> dict:
-    url = URL(scope=scope)
-    return journal.entry(
-        api=api,
+    recipe = journal.exchange_recipe(
+        api=api.name,
         operation_id=seen.operation_id,
-        method=scope["method"],
-        path=url.path,
-        query=url.query,
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+        scope=request.scope,
         request_body=request_body,
         status=status,
-        response_headers=[(k.decode(), v.decode()) for k, v in raw_headers],
-        response_body=bytes(response_body),
+        raw_headers=response.raw_headers,
+        response_body=response_body,
         journaled_response_body=journaled,
         started=started,
         duration=duration,
         fault=seen.fault,
-        clock=None if clock is None else clock.isoformat(),
+        clock=clock,
         ignored_query=seen.ignored_query,
-        notes=notes,
+        # a handler's notes as they are now, should what they hold change later (they are small)
+        notes=copy.deepcopy(seen.notes) if seen.notes else None,
     )
+    await services.journal.record(seen.tenant or UNATTRIBUTED, recipe, weight)
 
 
 async def _body(request: Request) -> bytes:

@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.datastructures import URL
+
 from sandbox.runtime import keys
-from sandbox.runtime.store import Store
+from sandbox.runtime.store import Recipe, Store, register_maker
 
 BODY_LIMIT = 2048  # characters of a body kept in the journal
 PDF_PREVIEW_LIMIT = 32 * 1024  # bytes of a PDF kept whole to be looked at (an NBB deposit PDF: 2.6 KB)
@@ -149,6 +151,18 @@ def _preview(raw: bytes, content_type: str) -> dict | None:
     return {"zip": listed, "entries": len(infos)}
 
 
+# a body as its entry keeps it: its journal form and its preview
+MadeBody = tuple[Any, dict | None]
+
+
+def _side(body: bytes | MadeBody, content_type: str, journaled: Any) -> MadeBody:
+    if type(body) is tuple:
+        return body
+    return journaled_body(body, content_type) if journaled is NOT_JOURNALED else journaled, _preview(
+        body, content_type
+    )
+
+
 def entry(
     *,
     api: str,
@@ -157,10 +171,10 @@ def entry(
     path: str,
     query: str,
     request_headers: list[tuple[str, str]],
-    request_body: bytes,
+    request_body: bytes | MadeBody,
     status: int,
     response_headers: list[tuple[str, str]],
-    response_body: bytes,
+    response_body: bytes | MadeBody,
     started: float,
     duration: float,
     fault: str | None = None,
@@ -171,6 +185,8 @@ def entry(
 ) -> dict:
     request_type = next((v for k, v in request_headers if k.lower() == "content-type"), "")
     response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
+    request_side = _side(request_body, request_type, NOT_JOURNALED)
+    response_side = _side(response_body, response_type, journaled_response_body)
     kept = {
         "time": datetime.fromtimestamp(started, UTC).isoformat(),
         "api": api,
@@ -185,23 +201,129 @@ def entry(
         "ignoredQuery": sorted(set(ignored_query or ())),  # answered as if absent; see unknown-query
         "request": {
             "headers": [[k, redact_header(k, v)] for k, v in request_headers],
-            "body": journaled_body(request_body, request_type),
+            "body": request_side[0],
         },
         "response": {
             "headers": [[k, redact_header(k, v)] for k, v in response_headers],
-            "body": journaled_body(response_body, response_type)
-            if journaled_response_body is NOT_JOURNALED
-            else journaled_response_body,
+            "body": response_side[0],
         },
     }
-    sides = (("request", request_body, request_type), ("response", response_body, response_type))
-    for side, raw, content_type in sides:
-        preview = _preview(raw, content_type)
+    for side, (_, preview) in (("request", request_side), ("response", response_side)):
         if preview is not None:  # zips and PDFs only
             kept[side]["preview"] = preview
     if notes:  # a handler's notes for the contract checks; most exchanges have none
         kept["notes"] = notes
     return kept
+
+
+JOURNAL_MAKER = "journal"
+
+
+def exchange_recipe(
+    *,
+    api: str,
+    operation_id: str | None,
+    scope: dict,
+    request_body: bytes,
+    status: int,
+    raw_headers: list[tuple[bytes, bytes]],
+    response_body: bytes,
+    journaled_response_body: Any,
+    started: float,
+    duration: float,
+    fault: str | None,
+    clock: datetime | None,
+    ignored_query: list[str],
+    notes: dict | None,
+) -> Recipe:
+    """What the entry of an exchange is made from, as the request's scope and header lists stand."""
+    where = (scope.get("scheme", "http"), scope.get("server"), scope["path"], scope.get("query_string", b""))
+    # None: made from the body's bytes, which would give a kept answer's None (an empty body) too
+    journaled = None if journaled_response_body is NOT_JOURNALED else journaled_response_body
+    return Recipe(
+        JOURNAL_MAKER,
+        (
+            api,
+            operation_id,
+            scope["method"],
+            where,
+            scope["headers"],
+            request_body,
+            status,
+            raw_headers,
+            response_body,
+            journaled,
+            started,
+            duration,
+            fault,
+            clock,
+            ignored_query,
+            notes,
+        ),
+    )
+
+
+def _made(args: tuple) -> dict:
+    (api, operation_id, method, where, headers, request_body, status, raw_headers, response_body) = args[:9]
+    journaled, started, duration, fault, clock, ignored_query, notes = args[9:]
+    scheme, server, path, query_string = where
+    url = URL(
+        scope={
+            "scheme": scheme,
+            "server": server,
+            "path": path,
+            "query_string": query_string,
+            "headers": headers,
+        }
+    )
+    return entry(
+        api=api,
+        operation_id=operation_id,
+        method=method,
+        path=url.path,
+        query=url.query,
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+        request_body=request_body,
+        status=status,
+        response_headers=[(k.decode(), v.decode()) for k, v in raw_headers],
+        response_body=response_body if type(response_body) is tuple else bytes(response_body),
+        journaled_response_body=NOT_JOURNALED if journaled is None else journaled,
+        started=started,
+        duration=duration,
+        fault=fault,
+        clock=clock.isoformat() if isinstance(clock, datetime) else clock,
+        ignored_query=ignored_query,
+        notes=notes,
+    )
+
+
+def _lean(args: tuple) -> tuple:
+    """The recipe with each body that is not empty made already (its journal form and preview),
+    so that a shared store never keeps a large upload or answer whole, and the clock as text."""
+    headers, request_body, raw_headers, response_body, journaled = args[4], args[5], args[7], args[8], args[9]
+    if request_body:
+        content_type = next((v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), "")
+        request_body = _side(request_body, content_type, NOT_JOURNALED)
+    if response_body:
+        content_type = next((v.decode() for k, v in raw_headers if k.lower() == b"content-type"), "")
+        response_body = _side(
+            bytes(response_body), content_type, NOT_JOURNALED if journaled is None else journaled
+        )
+    clock = args[13]  # as its text: marshal does not write a datetime
+    return (
+        *args[:5],
+        request_body,
+        args[6],
+        args[7],
+        response_body,
+        None,
+        *args[10:13],
+        None if clock is None else clock.isoformat(),
+        *args[14:],
+    )
+
+
+register_maker(JOURNAL_MAKER, _made, _lean)
 
 
 class Journal:
@@ -212,8 +334,8 @@ class Journal:
         self.recently_active: set[str] = set()
 
     async def record(self, tenant: str, make: Callable[[], dict], weight: int) -> int:
-        """Journal the entry `make()` gives, made when it is first read (see `Store.append_later`);
-        `weight` is what `make` holds on to, in bytes."""
+        """Journal the entry `make()` gives (an `exchange_recipe`), made when it is first read (see
+        `Store.append_later`); `weight` is what `make` holds on to, in bytes."""
         if len(self.recently_active) < MAX_NOTED:  # an app served without its lifespan never drains it
             self.recently_active.add(tenant)
         return await self.store.append_later(keys.journal(tenant), make, self.size, weight)

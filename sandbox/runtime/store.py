@@ -7,6 +7,7 @@ it), `redis://host:port` (hosts behind a load balancer share it). Values are JSO
 from __future__ import annotations
 
 import functools
+import marshal
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
@@ -66,8 +67,8 @@ class Store(ABC):
     async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
         """As `append` of `make()`, whose sequence number is handed out now; a store may call `make`
         only when the entry is first read, and never for one trimming drops unread. `size` is
-        what `make` holds on to, in bytes. The shared stores call it at once: a reader in another
-        process could not call it."""
+        what `make` holds on to, in bytes. The shared stores keep a `Recipe`'s arguments, which
+        the reading process makes the entry from, and call any other `make` at once."""
         return await self.append(key, make(), max_len)
 
     @abstractmethod
@@ -89,6 +90,56 @@ def dumps(value: Any) -> bytes:
 
 def loads(raw: bytes | str | None) -> Any:
     return None if raw is None else orjson.loads(raw)
+
+
+# name -> (make, lean): what makes a log entry from a recipe's arguments, in every process, and
+# what cuts those arguments down to what `make` reads before a shared store keeps them
+MAKERS: dict[str, tuple[Callable[[tuple], Any], Callable[[tuple], tuple]]] = {}
+# JSON never starts with a NUL byte: a log value that does is a recipe
+RECIPE_MARK = b"\0"
+# marshal's format of Python 3.4 on, which every later version reads: hosts on different versions
+# may share a store
+MARSHAL_VERSION = 4
+
+
+def register_maker(name: str, make: Callable[[tuple], Any], lean: Callable[[tuple], tuple]) -> None:
+    MAKERS[name] = (make, lean)
+
+
+class Recipe:
+    """A log entry still to be made: a maker registered under `maker` (in every process that reads
+    the log) and its arguments (of the types `marshal` writes). The memory store makes the entry
+    when it is first read; the shared stores keep the arguments, so that a reader in any process
+    makes the same entry from them."""
+
+    __slots__ = ("args", "maker")
+
+    def __init__(self, maker: str, args: tuple) -> None:
+        self.maker = maker
+        self.args = args
+
+    def __call__(self) -> Any:
+        return MAKERS[self.maker][0](self.args)
+
+
+def log_value(make: Callable[[], Any]) -> bytes:
+    """A log entry as a shared store keeps it: a recipe's lean arguments, or the entry made now."""
+    if type(make) is Recipe:
+        try:
+            args = marshal.dumps(MAKERS[make.maker][1](make.args), MARSHAL_VERSION)
+        except ValueError:  # an argument marshal cannot write: make the entry now
+            return dumps(make())
+        return RECIPE_MARK + make.maker.encode() + RECIPE_MARK + args
+    return dumps(make())
+
+
+def log_entry(raw: bytes) -> Any:
+    """A log value of a shared store as read: a recipe is made, as JSON holds it (so lists, not
+    tuples), the same entry whatever process reads it."""
+    if raw[:1] != RECIPE_MARK:
+        return loads(raw)
+    name, _, args = raw[1:].partition(RECIPE_MARK)
+    return loads(dumps(MAKERS[name.decode()][0](marshal.loads(args))))
 
 
 def _packed(value: Any) -> bytes:

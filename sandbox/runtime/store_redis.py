@@ -2,30 +2,34 @@
 
 Every key lives under a namespace (`sbx:` unless told otherwise), so the sandbox can share a Redis
 with other programs: `sbx:v:<key>` holds a value or counter (a JSON string, so INCRBY works on it),
-`sbx:l:<key>` a log (a list of "seq|json") and `sbx:n:<key>` that log's sequence counter, which
+`sbx:l:<key>` a log (a list of "seq|json", or "seq|" and a recipe, see `Recipe`) and `sbx:n:<key>`
+that log's sequence counter, which
 trimming leaves alone. Each method is one atomic command or Lua script; `update` is an optimistic
 transaction (WATCH/MULTI/EXEC).
 
 A round trip costs the client far more than the command: the commands of one method call each
 (get, set, add, take, incr, append) that queue up while one pipeline is on the wire go together in
-the next (not a transaction: each command stays atomic on its own, in the order sent).
+the next (not a transaction: each command stays atomic on its own, in the order sent), packed by
+hiredis and written and read without redis-py's pipeline object.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable
 from typing import Any
 
+import hiredis
 import redis.asyncio as redis
-from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
-from redis.exceptions import NoScriptError, WatchError
+from redis.exceptions import NoScriptError, ResponseError, WatchError
 
 from sandbox.runtime.batches import Batches, Outcomes
-from sandbox.runtime.store import Store, dumps, loads
+from sandbox.runtime.store import Store, dumps, loads, log_entry, log_value
 
 VALUE, LOG, LOG_COUNTER = "v", "l", "n"
+Command = tuple  # a command's name and arguments, as Redis takes them
 KINDS = VALUE + LOG + LOG_COUNTER
 SCAN_BATCH = 500
 # Past this many commands in flight a caller waits for a connection (at most POOL_WAIT seconds)
@@ -74,27 +78,28 @@ class RedisStore(Store):
         self._incr = client.register_script(INCR)
         self._append = client.register_script(APPEND)
         self._since = client.register_script(SINCE)
-        self._batches: Batches[Callable[[Pipeline], Any]] = Batches(self._pipelined)
+        self._batches: Batches[Command] = Batches(self._pipelined)
 
     @classmethod
     def from_url(cls, url: str, namespace: str = "sbx:") -> RedisStore:
         """`redis://host:port[/db]` or `rediss://` for TLS."""
-        pool = redis.BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT)
+        options: dict[str, Any] = {"max_connections": MAX_CONNECTIONS, "timeout": POOL_WAIT}
+        if url.lower().startswith("redis://"):  # TLS and Unix sockets keep their own connection class
+            options["connection_class"] = _HiredisPacked
+        pool = redis.BlockingConnectionPool.from_url(url, **options)
         return cls(redis.Redis.from_pool(pool), namespace)
 
     def _key(self, kind: str, key: str) -> str:
         return f"{self._namespace}{kind}:{key}"
 
     async def get(self, key: str) -> Any | None:
-        return loads(await self._queued(lambda pipe: pipe.get(self._key(VALUE, key))))
+        return loads(await self._queued(("GET", self._key(VALUE, key))))
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
-        raw, px = dumps(value), _milliseconds(ttl)
-        await self._queued(lambda pipe: pipe.set(self._key(VALUE, key), raw, px=px))
+        await self._queued(("SET", self._key(VALUE, key), dumps(value), *_expiring(ttl)))
 
     async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
-        raw, px = dumps(value), _milliseconds(ttl)
-        return bool(await self._queued(lambda pipe: pipe.set(self._key(VALUE, key), raw, px=px, nx=True)))
+        return bool(await self._queued(("SET", self._key(VALUE, key), dumps(value), *_expiring(ttl), "NX")))
 
     async def update(self, key: str, change: Callable[[Any | None], Any], ttl: float | None = None) -> Any:
         # Optimistic: WATCH makes EXEC fail when another client wrote the key since we read it;
@@ -116,15 +121,18 @@ class RedisStore(Store):
                     continue
 
     async def take(self, key: str) -> Any | None:
-        return loads(await self._queued(lambda pipe: pipe.getdel(self._key(VALUE, key))))
+        return loads(await self._queued(("GETDEL", self._key(VALUE, key))))
 
     async def delete(self, *keys: str) -> None:
         if keys:
             await self._redis.unlink(*(self._key(kind, key) for key in keys for kind in KINDS))
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
-        keys, args = [self._key(VALUE, key)], [amount, _milliseconds(ttl) or ""]
-        return int(await self._queued(lambda pipe: _script(pipe, self._incr, keys, args)))
+        return int(
+            await self._queued(
+                _script(self._incr, [self._key(VALUE, key)], [amount, _milliseconds(ttl) or ""])
+            )
+        )
 
     async def keys(self, prefix: str) -> list[str]:
         # A log always has its counter, even when max_len=0 left its list empty (and so absent).
@@ -144,8 +152,14 @@ class RedisStore(Store):
         return deleted
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        keys, args = [self._key(LOG, key), self._key(LOG_COUNTER, key)], [dumps(value), max_len]
-        return int(await self._queued(lambda pipe: _script(pipe, self._append, keys, args)))
+        return await self._append_raw(key, dumps(value), max_len)
+
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        return await self._append_raw(key, log_value(make), max_len)
+
+    async def _append_raw(self, key: str, raw: bytes, max_len: int) -> int:
+        keys = [self._key(LOG, key), self._key(LOG_COUNTER, key)]
+        return int(await self._queued(_script(self._append, keys, [raw, max_len])))
 
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         if limit < 1:  # LRANGE would read a range ending at -1 as "to the end"
@@ -154,17 +168,17 @@ class RedisStore(Store):
         found = []
         for entry in entries:
             seq, _, raw = entry.partition(b"|")
-            found.append((int(seq), loads(raw)))
+            found.append((int(seq), log_entry(raw)))
         return found
 
     async def close(self) -> None:
         await self._redis.aclose()
 
-    async def _queued(self, command: Callable[[Pipeline], Any]) -> Any:
+    async def _queued(self, command: Command) -> Any:
         """The reply to one command, sent in the next pipeline."""
         return await self._batches.run(command)
 
-    async def _pipelined(self, commands: list[Callable[[Pipeline], Any]]) -> Outcomes:
+    async def _pipelined(self, commands: list[Command]) -> Outcomes:
         replies = await self._send(commands)
         unknown = [index for index, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
         if unknown:  # a Redis restarted since: its scripts are gone, and those commands did not run
@@ -174,11 +188,35 @@ class RedisStore(Store):
                 replies[index] = reply
         return [(reply, None) if isinstance(reply, Exception) else (None, reply) for reply in replies]
 
-    async def _send(self, commands: list[Callable[[Pipeline], Any]]) -> list[Any]:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for command in commands:
-                command(pipe)
-            return await pipe.execute(raise_on_error=False)
+    async def _send(self, commands: list[Command]) -> list[Any]:
+        """Each command's reply, or the error Redis answered it with, in order. Written and read
+        on a connection of the pool without redis-py's pipeline (its per-command bookkeeping cost
+        more than the round trip); as that pipeline did, a batch whose connection failed is sent
+        once more on a new one."""
+        try:
+            return await self._send_once(commands)
+        except redis.ConnectionError:
+            return await self._send_once(commands)
+
+    async def _send_once(self, commands: list[Command]) -> list[Any]:
+        pool = self._redis.connection_pool
+        connection = await pool.get_connection()
+        try:
+            # one timeout for the batch rather than one per reply
+            async with asyncio.timeout(connection.socket_timeout):
+                await connection.send_packed_command(connection.pack_commands(commands))
+                replies: list[Any] = []
+                for _ in commands:
+                    try:
+                        replies.append(await connection.read_response(timeout=math.inf))
+                    except ResponseError as error:
+                        replies.append(error)
+                return replies
+        except BaseException:
+            await connection.disconnect(nowait=True)  # replies may be left unread: never reuse it
+            raise
+        finally:
+            await pool.release(connection)
 
     async def _scan(self, prefix: str, kinds: str) -> set[str]:
         """Keys under `prefix` of those `kinds`; SCAN may name a key twice."""
@@ -187,9 +225,31 @@ class RedisStore(Store):
         return {raw.decode()[skip:] async for raw in self._redis.scan_iter(match=pattern, count=SCAN_BATCH)}
 
 
-def _script(pipe: Pipeline, script: AsyncScript, keys: list[str], args: list[Any]) -> None:
-    # By its hash alone: a script given to the pipeline would cost a SCRIPT EXISTS per pipeline.
-    pipe.evalsha(script.sha, len(keys), *keys, *args)
+class _HiredisPacked(redis.Connection):
+    """Commands packed by hiredis, in C: redis-py packs them in Python, at a cost per argument
+    that is a good part of what a store call costs this process. hiredis writes numbers as
+    redis-py does (a float as its repr); what it does not take (None, which redis-py refuses with
+    its own error) goes the Python way."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        name = args[0]
+        # as redis-py: a name with literal arguments in it ("SCRIPT LOAD") is sent as several
+        if (" " if isinstance(name, str) else b" ") in name:
+            args = (*name.split(), *args[1:])
+        try:
+            return [hiredis.pack_command(args)]
+        except TypeError:
+            return super().pack_command(*args)
+
+
+def _script(script: AsyncScript, keys: list[str], args: list[Any]) -> Command:
+    # By its hash alone: loading it each time would cost a SCRIPT EXISTS per pipeline.
+    return ("EVALSHA", script.sha, len(keys), *keys, *args)
+
+
+def _expiring(ttl: float | None) -> tuple:
+    """SET's options for a value that expires after `ttl` seconds (none: it never does)."""
+    return () if ttl is None else ("PX", _milliseconds(ttl))
 
 
 def _milliseconds(ttl: float | None) -> int | None:

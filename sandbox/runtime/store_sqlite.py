@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sandbox.runtime.batches import Batches, Outcomes
-from sandbox.runtime.store import Store, dumps, loads
+from sandbox.runtime.store import Store, dumps, loads, log_entry, log_value
 
 T = TypeVar("T")
 
@@ -52,6 +52,16 @@ CREATE TABLE IF NOT EXISTS log_counters (
 """
 
 LIVE = "(expires IS NULL OR expires > :now)"
+# One statement: a live counter grows (its value is JSON text, kept as a blob as every value is);
+# an absent or expired one starts anew, with a new expiry.
+INCR = f"""
+INSERT INTO kv (key, value, expires) VALUES (:key, :raw, :expires)
+ON CONFLICT (key) DO UPDATE SET
+    value = CASE WHEN {LIVE} THEN CAST(CAST(CAST(CAST(value AS TEXT) AS INTEGER) + :amount AS TEXT) AS BLOB)
+        ELSE :raw END,
+    expires = CASE WHEN {LIVE} THEN expires ELSE :expires END
+RETURNING value
+"""
 # Not LIKE: it ignores case and treats % and _ as wildcards.
 UNDER_PREFIX = "key >= :prefix AND substr(key, 1, :length) = :prefix"
 
@@ -130,12 +140,15 @@ class SqliteStore(Store):
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         def incr(db: sqlite3.Connection) -> int:
-            row = db.execute(
-                f"SELECT value, expires FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
-            ).fetchone()
-            value, expires = (amount, _expiry(ttl)) if row is None else (loads(row[0]) + amount, row[1])
-            _put(db, key, dumps(value), expires)
-            return value
+            where = {
+                "key": key,
+                "amount": amount,
+                "raw": dumps(amount),
+                "expires": _expiry(ttl),
+                "now": time.time(),
+            }
+            (raw,) = db.execute(INCR, where).fetchone()
+            return loads(raw)
 
         return await self._write(incr)
 
@@ -158,8 +171,12 @@ class SqliteStore(Store):
         return await self._write(delete_prefix)
 
     async def append(self, key: str, value: Any, max_len: int) -> int:
-        raw = dumps(value)
+        return await self._append(key, dumps(value), max_len)
 
+    async def append_later(self, key: str, make: Callable[[], Any], max_len: int, size: int) -> int:
+        return await self._append(key, log_value(make), max_len)
+
+    async def _append(self, key: str, raw: bytes, max_len: int) -> int:
         def append(db: sqlite3.Connection) -> int:
             # The counter outlives the rows that trimming drops, so a number is never handed out twice.
             (seq,) = db.execute(
@@ -176,7 +193,7 @@ class SqliteStore(Store):
     async def since(self, key: str, after: int = 0, limit: int = 1000) -> list[tuple[int, Any]]:
         sql = "SELECT seq, value FROM logs WHERE key = ? AND seq > ? ORDER BY seq LIMIT ?"
         rows = await self._read(lambda db: db.execute(sql, (key, after, max(limit, 0))).fetchall())
-        return [(seq, loads(raw)) for seq, raw in rows]
+        return [(seq, log_entry(raw)) for seq, raw in rows]
 
     async def close(self) -> None:
         await asyncio.to_thread(self._close)
@@ -224,23 +241,18 @@ class SqliteStore(Store):
     ) -> Outcomes:
         # IMMEDIATE takes the write lock before reading, so no other process writes in between.
         db.execute("BEGIN IMMEDIATE")
-        outcomes: Outcomes = []
         try:
-            if len(batch) == 1:  # alone in its transaction: no savepoint needed to undo it alone
-                try:
-                    outcomes.append((None, batch[0](db)))
-                except Exception as error:
+            try:
+                outcomes: Outcomes = [(None, work(db)) for work in batch]
+            except Exception as error:
+                # Calls rarely fail: rather than a savepoint for each, undo the lot and run them
+                # again each in its own, so that one failing leaves the others alone.
+                if db.in_transaction:
                     db.execute("ROLLBACK")
+                if len(batch) == 1:
                     return [(error, None)]
-            else:
-                for work in batch:
-                    db.execute("SAVEPOINT one")
-                    try:
-                        outcomes.append((None, work(db)))
-                    except Exception as error:
-                        db.execute("ROLLBACK TO one")
-                        outcomes.append((error, None))
-                    db.execute("RELEASE one")
+                db.execute("BEGIN IMMEDIATE")
+                outcomes = _each_in_a_savepoint(db, batch)
             if time.monotonic() >= self._next_purge:
                 db.execute("DELETE FROM kv WHERE expires <= ?", (time.time(),))
                 self._next_purge = time.monotonic() + PURGE_EVERY
@@ -276,6 +288,21 @@ class SqliteStore(Store):
         # With WAL, NORMAL loses no committed write when the process dies, only on power loss.
         db.execute("PRAGMA synchronous = NORMAL")
         return db
+
+
+def _each_in_a_savepoint(
+    db: sqlite3.Connection, batch: list[Callable[[sqlite3.Connection], Any]]
+) -> Outcomes:
+    outcomes: Outcomes = []
+    for work in batch:
+        db.execute("SAVEPOINT one")
+        try:
+            outcomes.append((None, work(db)))
+        except Exception as error:
+            db.execute("ROLLBACK TO one")
+            outcomes.append((error, None))
+        db.execute("RELEASE one")
+    return outcomes
 
 
 def _expiry(ttl: float | None) -> float | None:

@@ -95,6 +95,20 @@ def test_redis_commands_of_concurrent_requests_share_a_pipeline(redis_url: str) 
     assert len(pipelines) < 40 and sum(pipelines) >= 41
 
 
+def test_redis_calls_go_through_when_the_server_closed_the_store_s_connections(redis_url) -> None:
+    async def main() -> list:
+        store = RedisStore.from_url(redis_url, namespace="batch-test:")
+        try:
+            await store.set("kept", 1)
+            with redis.Redis.from_url(redis_url) as client:
+                assert client.client_kill_filter(_type="normal", skipme=True) >= 1
+            return await asyncio.gather(store.get("kept"), store.incr("hits"), store.incr("hits"))
+        finally:
+            await store.close()
+
+    assert sorted(asyncio.run(main())) == [1, 1, 2]
+
+
 @pytest.fixture(autouse=True)
 def _clean_redis_namespace(request):
     yield

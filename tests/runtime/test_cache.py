@@ -97,6 +97,37 @@ def test_the_journal_read_right_after_a_request_holds_it(two_processes):
         assert len(entries) == sent and entries[-1]["path"] == REFERENCES
 
 
+# what differs from one run to the next: a fresh request id, the seconds left in the window
+MOMENT_HEADERS = ("x-request-id", "ratelimit-reset")
+
+
+def _journal_of_three_exchanges(served, reader) -> list[dict]:
+    key = {"NBB-CBSO-Subscription-Key": "demo-authentic"}
+    served.get(REFERENCES, headers=key)
+    served.get(REFERENCES + "?key=left-out", headers=key)  # a kept answer, and a secret in the query
+    refused = {"grant_type": "client_credentials", "client_id": "demo-client", "client_secret": "wrong"}
+    assert served.post("/oauth2/connect/token", data=refused).status_code == 401
+    entries = []
+    for tenant in ("demo", "unattributed"):
+        for entry in reader.get("/__sandbox/journal", params={"tenant": tenant}).json()["entries"]:
+            del entry["time"], entry["durationMs"]
+            for side in ("request", "response"):
+                entry[side]["headers"] = [h for h in entry[side]["headers"] if h[0] not in MOMENT_HEADERS]
+            entries.append(entry)
+    return entries
+
+
+def test_the_journal_read_through_another_process_is_what_the_memory_store_makes(two_processes):
+    # a shared store keeps what an entry is made of, and the process that reads makes the entry
+    with make_client() as alone:
+        made_alone = _journal_of_three_exchanges(alone, alone)
+    one, other = two_processes
+    made_elsewhere = _journal_of_three_exchanges(one, other)
+    assert len(made_alone) == 3 and made_elsewhere == made_alone
+    assert made_alone[-1]["request"]["body"]["client_secret"].startswith("[redacted:")
+    assert made_alone[1]["query"][0][1].startswith("[redacted:")
+
+
 def test_on_the_memory_store_the_journal_read_after_requests_holds_them_and_a_reset_forgets_them():
     with make_client() as client:
         tenant = client.post("/__sandbox/tenants", json={"name": "later"}).json()

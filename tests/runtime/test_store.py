@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 
-from sandbox.runtime.store import MemoryStore, Store, dumps, open_store
-from sandbox.runtime.store_redis import RedisStore
+from sandbox.runtime.store import MemoryStore, Recipe, Store, dumps, open_store, register_maker
+from sandbox.runtime.store_redis import RedisStore, _HiredisPacked
 from sandbox.runtime.store_sqlite import SqliteStore
 
 Scenario = Callable[[Store], Awaitable[Any]]
@@ -172,6 +173,29 @@ def test_update_whose_change_raises_leaves_the_value_as_it_was(on_store: OnStore
         assert await store.update("balance", lambda current: current - 3) == 7
 
     on_store(scenario)
+
+
+def test_a_call_failing_among_others_sent_together_fails_alone_and_the_others_count_once(
+    on_store: OnStore,
+) -> None:
+    def refuse(current: Any) -> Any:
+        raise Refused(current)
+
+    async def scenario(store: Store) -> list:
+        await store.set("balance", 10)
+        outcomes = await asyncio.gather(
+            store.incr("hits"),
+            store.append("log", {"n": 1}, max_len=10),
+            store.update("balance", refuse),
+            store.incr("hits"),
+            store.set("other", 1),
+            return_exceptions=True,
+        )
+        assert isinstance(outcomes[2], Refused)
+        kept = [await store.get(key) for key in ("hits", "balance", "other")]
+        return [outcomes[:2], outcomes[3:], kept, await store.since("log")]
+
+    assert on_store(scenario) == [[1, 1], [2, None], [2, 10, 1], [(1, {"n": 1})]]
 
 
 def test_concurrent_updates_are_all_kept(on_store: OnStore) -> None:
@@ -471,6 +495,43 @@ def test_an_entry_appended_for_later_is_made_when_first_read_and_never_when_drop
     assert made_before_reading in ([], [1, 2, 3, 4, 5])
 
 
+MADE_FROM_RECIPES: list[tuple] = []
+
+
+def _made_from(args: tuple) -> dict:
+    """As the journal's maker: made from the whole arguments, or from lean ones (sizes for bodies)."""
+    MADE_FROM_RECIPES.append(args)
+    name, bodies = args[:2]  # what follows is only passed along
+    return {"name": name, "sizes": [body if type(body) is int else len(body) for body in bodies]}
+
+
+register_maker(
+    "test-sizes", _made_from, lambda args: (args[0], tuple(len(body) for body in args[1]), *args[2:])
+)
+
+
+def test_a_recipe_is_made_by_the_process_that_reads_it(on_store: OnStore) -> None:
+    MADE_FROM_RECIPES.clear()
+
+    async def write(store: Store) -> list[int]:
+        first = Recipe("test-sizes", ("first", [b"x" * 100_000, b""]))
+        second = Recipe("test-sizes", ("second", [b"y", b"z"], range(1)))  # marshal cannot write a range
+        return [await store.append_later("log", recipe, max_len=10, size=100) for recipe in (first, second)]
+
+    assert on_store(write) == [1, 2]
+    made_by_writer = [args[0] for args in MADE_FROM_RECIPES]
+    entries = on_store(lambda store: store.since("log"))  # on a shared store, another process
+    assert entries == [
+        (1, {"name": "first", "sizes": [100_000, 0]}),
+        (2, {"name": "second", "sizes": [1, 1]}),
+    ]
+    made_by_reader = MADE_FROM_RECIPES[len(made_by_writer) :]
+    if isinstance(on_store(lambda store: asyncio.sleep(0, store)), MemoryStore):
+        assert made_by_writer == [] and [args[0] for args in made_by_reader] == ["first", "second"]
+    else:  # the second made at once; the first kept as its lean arguments, not 100 kB
+        assert made_by_writer == ["second"] and made_by_reader == [("first", (100_000, 0))]
+
+
 def test_a_deleted_log_forgets_the_entries_still_to_be_made():
     memory = MemoryStore()
 
@@ -498,3 +559,27 @@ def test_entries_still_to_be_made_count_against_the_log_budget_by_their_size():
         return [seq for seq, _ in entries]
 
     assert asyncio.run(scenario()) == [8, 9, 10]
+
+
+def test_the_redis_store_packs_commands_as_redis_py_does() -> None:
+    ours, theirs = _HiredisPacked(), redis.asyncio.Connection()
+    commands = [
+        ("GET", "sbx:v:generation"),
+        (
+            "EVALSHA",
+            "a" * 40,
+            2,
+            "sbx:l:t:x:journal",
+            "sbx:n:t:x:journal",
+            b"\0journal\0" + bytes(range(256)),
+            1000,
+        ),
+        ("SET", "sbx:v:k", b'{"name":"Brouwerij \xc3\x87a Va"}', "PX", 1500, "NX"),
+        ("SET", "sbx:v:Ça", 0.1, 1 / 3, 1e20, -2.5e-7),
+        ("SCRIPT LOAD", "return 1"),
+        (b"CLIENT SETINFO", b"LIB-NAME", "redis-py"),
+    ]
+    for command in commands:
+        assert b"".join(ours.pack_command(*command)) == b"".join(theirs.pack_command(*command))
+    with pytest.raises(redis.DataError):
+        ours.pack_command("SET", "k", None)
