@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.kept import files_stamp, kept_beside, module_file
@@ -105,18 +105,21 @@ def build_services(settings: Settings) -> Services:
     return open_services(settings, load_apis(settings))
 
 
-class _Dispatch:
-    """Middleware that gives every HTTP request to the pipeline (Starlette keeps lifespan)."""
+class SandboxApp(Starlette):
+    """Starlette keeps the lifespan (and what else is not HTTP); every HTTP request goes straight
+    to the pipeline, which answers its own failures in each API's error shape, so no middleware
+    stands between (an error escaping the web console still ends as the server's plain 500)."""
 
-    def __init__(self, app: ASGIApp, pipeline: Pipeline) -> None:
-        self.app = app
+    def __init__(self, pipeline: Pipeline, **options: Any) -> None:
+        super().__init__(**options)
         self.pipeline = pipeline
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            scope["app"] = self
             await self.pipeline(scope, receive, send)
         else:
-            await self.app(scope, receive, send)
+            await super().__call__(scope, receive, send)
 
 
 class _Console:
@@ -145,10 +148,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
     for api in services.apis:
         _check_compiles(api)
     pipeline.outside = _Console(services, otherwise=pipeline.outside)
-    app = Starlette(
-        middleware=[Middleware(_Dispatch, pipeline=pipeline)],
-        lifespan=lambda _app: housekeeping.running(services),
-    )
+    app = SandboxApp(pipeline, lifespan=lambda _app: housekeeping.running(services))
     app.state.services = services
     return app
 

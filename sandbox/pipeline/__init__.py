@@ -86,7 +86,9 @@ class Pipeline:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.services.started:
             await self.services.start()
-        await self.services.store.cache.refresh()
+        store = self.services.store
+        if store.shared:  # else every change went through this process's cache, which adopted it
+            await store.cache.refresh()
         settings = self.services.settings
         receiver = limits.BoundedReceive(receive, scope, settings.max_body)
         request = SandboxRequest(scope, receiver)

@@ -22,6 +22,10 @@ from sandbox.runtime.cache import StoreCache
 class Store(ABC):
     """Every method is atomic on its own; `ttl` is in seconds of real time."""
 
+    # other processes may write it: what a process keeps of it must be checked against its
+    # generation before each request (see StoreCache)
+    shared = True
+
     @abstractmethod
     async def get(self, key: str) -> Any | None: ...
 
@@ -202,6 +206,8 @@ class MemoryStore(Store):
 
     `max_log_bytes` bounds what all logs together hold (journals of every tenant): past it, the
     oldest entries of the log least recently appended to go first."""
+
+    shared = False
 
     def __init__(self, max_log_bytes: int | None = None) -> None:
         self._values: dict[str, tuple[bytes, float | None]] = {}
