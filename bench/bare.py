@@ -52,11 +52,12 @@ def main() -> None:
             host="127.0.0.1",
             port=args.port,
             log_level="warning",
+            access_log=False,  # as `sandbox serve --log-level warning` runs it
             workers=args.workers,
         )
         return
     app = bare_app(args.path, args.body.read_bytes(), args.media_type)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

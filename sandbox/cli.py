@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -125,10 +126,20 @@ def serve(ssl_certfile, ssl_keyfile, log_level, workers, **options) -> None:
         host=settings.host,
         port=settings.port,
         log_level=log_level,
+        access_log=shows_access_log(log_level),
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
         ws=_WebSocketsOnFirstUpgrade,
     )
+
+
+def shows_access_log(log_level: str) -> bool:
+    """Whether uvicorn's access log shows at this level: uvicorn formats each line's fields (the
+    client's address, the quoted path) before its logger drops the line, so a level that hides them
+    is told to skip them."""
+    from uvicorn.config import LOG_LEVELS
+
+    return LOG_LEVELS.get(log_level.lower(), logging.INFO) <= logging.INFO
 
 
 class _WebSocketsOnFirstUpgrade:

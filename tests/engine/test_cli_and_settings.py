@@ -64,3 +64,18 @@ def test_settings_travel_to_worker_processes_through_the_environment():
         {}, seed="ci-7", now=datetime(2026, 3, 2, 5, tzinfo=UTC), frozen=True, store="sqlite:///x.db"
     )
     assert Settings.from_env(settings.environ()) == settings
+
+
+def test_serve_asks_uvicorn_for_access_lines_only_at_a_level_that_shows_them(monkeypatch):
+    import uvicorn
+
+    from sandbox.cli import shows_access_log
+
+    assert [shows_access_log(level) for level in ("trace", "debug", "info", "INFO")] == [True] * 4
+    assert [shows_access_log(level) for level in ("warning", "error", "critical")] == [False] * 3
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.append(options))
+    for level in ("info", "warning"):
+        result = CliRunner().invoke(main, ["serve", "--log-level", level, "--port", "8123"])
+        assert result.exit_code == 0, result.output
+    assert [(o["log_level"], o["access_log"]) for o in ran] == [("info", True), ("warning", False)]
