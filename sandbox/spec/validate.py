@@ -30,7 +30,7 @@ class Parameter:
     location: str  # path | query | header | cookie
     required: bool
     schema: dict
-    validator: Validator | StringValidator | None
+    validator: SchemaValidator | StringValidator | None
     explode: bool
     empty_absent: bool = False  # a header sent empty is taken as absent (x-sandbox: {empty: absent})
 
@@ -55,12 +55,13 @@ _ANNOTATIONS = frozenset(
 _STRING_RULES = frozenset({"type", "pattern", "format", "minLength", "maxLength", "enum"})
 
 
-def string_check(schema: Any, formats: bool) -> Callable[[Any], bool] | None:
+def string_check(schema: Any) -> Callable[[Any], bool] | None:
     """For a flat string schema (type, pattern, format, lengths, enum), the same yes or no as
-    jsonschema's validator gives, without its per-call overhead; None for any other schema. An
+    jsonschema's validator with the specs' formats (`SchemaValidator`) gives, without its per-call
+    overhead; None for any other schema. An
     `anyOf` of such schemas (a header that may also be empty) is judged branch by branch."""
     if isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"anyOf"} and schema["anyOf"]:
-        branches = [string_check(branch, formats) for branch in schema["anyOf"]]
+        branches = [string_check(branch) for branch in schema["anyOf"]]
         if not all(branches):
             return None
         return lambda value: any(branch(value) for branch in branches)
@@ -75,7 +76,7 @@ def string_check(schema: Any, formats: bool) -> Callable[[Any], bool] | None:
         return None  # jsonschema reports a broken pattern its own way
     low, high = schema.get("minLength"), schema.get("maxLength")
     allowed = {v for v in schema["enum"] if isinstance(v, str)} if "enum" in schema else None
-    form = schema.get("format") if formats else None
+    form = schema.get("format")
 
     def check(value: Any) -> bool:
         return (
@@ -124,7 +125,7 @@ class StringValidator:
     validator (`full`) is asked only to explain a refusal."""
 
     check: Callable[[Any], bool]
-    full: Validator
+    full: SchemaValidator
 
     @property
     def schema(self) -> Any:
@@ -137,9 +138,8 @@ class StringValidator:
         return iter(()) if self.check(instance) else self.full.iter_errors(instance)
 
 
-def with_fast_path(validator: Validator | SchemaValidator) -> Validator | SchemaValidator | StringValidator:
-    formats = isinstance(validator, SchemaValidator) or validator.format_checker is not None
-    check = string_check(validator.schema, formats)
+def with_fast_path(validator: SchemaValidator) -> SchemaValidator | StringValidator:
+    check = string_check(validator.schema)
     return validator if check is None else StringValidator(check, validator)
 
 
