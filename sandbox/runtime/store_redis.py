@@ -79,6 +79,8 @@ class RedisStore(Store):
         self._append = client.register_script(APPEND)
         self._since = client.register_script(SINCE)
         self._batches: Batches[Command] = Batches(self._pipelined)
+        self._connection: redis.Connection | None = None
+        self._connection_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_url(cls, url: str, namespace: str = "sbx:") -> RedisStore:
@@ -172,6 +174,9 @@ class RedisStore(Store):
         return found
 
     async def close(self) -> None:
+        if self._connection is not None and self._connection_loop is asyncio.get_running_loop():
+            await self._connection.disconnect()
+        self._connection = None
         await self._redis.aclose()
 
     async def _queued(self, command: Command) -> Any:
@@ -199,8 +204,7 @@ class RedisStore(Store):
             return await self._send_once(commands)
 
     async def _send_once(self, commands: list[Command]) -> list[Any]:
-        pool = self._redis.connection_pool
-        connection = await pool.get_connection()
+        connection = await self._batch_connection()
         try:
             # one timeout for the batch rather than one per reply
             async with asyncio.timeout(connection.socket_timeout):
@@ -213,10 +217,21 @@ class RedisStore(Store):
                         replies.append(error)
                 return replies
         except BaseException:
+            self._connection = None
             await connection.disconnect(nowait=True)  # replies may be left unread: never reuse it
             raise
-        finally:
-            await pool.release(connection)
+
+    async def _batch_connection(self) -> redis.Connection:
+        """The connection the batches take turns on (one batch is out at a time per event loop): a
+        connection of the pool, taken and given back for every batch, cost more than a batch of
+        a few commands."""
+        loop = asyncio.get_running_loop()
+        if self._connection is None or self._connection_loop is not loop:
+            self._connection = self._redis.connection_pool.make_connection()
+            self._connection_loop = loop
+        if not self._connection.is_connected:
+            await self._connection.connect()
+        return self._connection
 
     async def _scan(self, prefix: str, kinds: str) -> set[str]:
         """Keys under `prefix` of those `kinds`; SCAN may name a key twice."""
