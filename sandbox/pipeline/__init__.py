@@ -43,6 +43,7 @@ from sandbox.pipeline import (
     validate,
 )
 from sandbox.runtime.api import ApiRuntime
+from sandbox.runtime.cache import Stale
 from sandbox.runtime.context import RequestContext
 from sandbox.runtime.exchange import ClientClosed, DroppedConnection, Exchange, malformed
 from sandbox.runtime.request import SandboxRequest
@@ -86,14 +87,14 @@ class Pipeline:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.services.started:
             await self.services.start()
-        store = self.services.store
-        if store.shared:  # else every change went through this process's cache, which adopted it
-            await store.cache.refresh()
         settings = self.services.settings
         receiver = limits.BoundedReceive(receive, scope, settings.max_body)
         request = SandboxRequest(scope, receiver)
         target = self.dispatcher.choose(scope)
         if target is None:
+            store = self.services.store
+            if store.shared:  # else every change went through this process's cache, which adopted it
+                await store.cache.refresh()
             await self.outside(scope, receive, send)
             return
         receiver.limit = target.api.max_body or settings.max_body
@@ -104,9 +105,16 @@ class Pipeline:
 async def serve(api: ApiRuntime, services: Services, request: Request, path: str, base_url: str) -> Response:
     """One request to one API: every stage after dispatch, then the journal."""
     started, clock_start = time.time(), time.perf_counter()
-    exchange = Exchange()
+    store = services.store
+    # On a shared store the request is first judged on what this process kept, which the store
+    # confirms before anything is counted or answered; if it does not, once more on what it holds.
+    exchange = Exchange(unconfirmed=store.cache.generation if store.shared else None)
     try:
-        response = await _through(api, services, request, path, base_url, exchange)
+        try:
+            response = await _through(api, services, request, path, base_url, exchange)
+        except Stale:
+            exchange = Exchange()
+            response = await _through(api, services, request, path, base_url, exchange)
     except ApiError as exc:
         response = api.package.render_error(exc.problem)
     except ClientDisconnect:
@@ -140,12 +148,15 @@ async def _through(
         exchange.operation_id = op.operation_id
         owner, templates, claims = await authenticate.identify(api, services, op.operation_id, request)
     except ApiError:
+        await throttle.confirm(services, exchange)
         exchange.tenant = await authenticate.claimed_tenant(api, services, request)
         raise
     fired: faults.Fired = []
     if owner is not None:
         exchange.tenant = owner
-        exchange.room = await throttle.take(services, owner, api, op)
+        exchange.room = await throttle.take(services, owner, api, op, exchange)
+    await throttle.confirm(services, exchange)
+    if owner is not None:
         fired = await faults.triggered(services, owner, api, op.operation_id, exchange)
         if fired and await faults.before_handler(fired):
             return DroppedConnection()

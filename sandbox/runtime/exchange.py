@@ -23,6 +23,10 @@ class Exchange:
     ignored_query: list[str] = field(default_factory=list)  # query parameters the operation does not name
     journal_body: tuple[bytes, Any] | None = None  # a kept answer's body, and that body as journaled
     notes: dict = field(default_factory=dict)  # what a handler tells the contract checks (small, JSON)
+    # The generation of the cache of a shared store when the request came, until the store
+    # confirmed it (None then): what the request was judged on must still hold before anything is
+    # counted, answered or written.
+    unconfirmed: int | None = None
 
 
 # Notes the pipeline leaves in `Exchange.notes` for the contract checks: the header parameters

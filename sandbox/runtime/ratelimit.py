@@ -86,22 +86,26 @@ class RateLimiter:
         await self.store.delete(keys.rate_limits(tenant))
         await self.store.cache.changed()
 
-    async def take(self, tenant: str, api: str) -> Room:
-        """Count one request; past the limit, raise the 429 with `Retry-After`."""
-        return await self._count(tenant, api, counted=True)
+    async def take(self, tenant: str, api: str, unconfirmed: int | None = None) -> Room:
+        """Count one request; past the limit, raise the 429 with `Retry-After`. With `unconfirmed`,
+        the cache's generation the request was judged on, the count is taken only while the store's
+        is the same, else `Stale` is raised (see StoreCache)."""
+        return await self._count(tenant, api, counted=True, unconfirmed=unconfirmed)
 
     async def peek(self, tenant: str, api: str) -> Room:
         """The room left, without counting a request or refusing one."""
         return await self._count(tenant, api, counted=False)
 
-    async def _count(self, tenant: str, api: str, counted: bool) -> Room:
+    async def _count(self, tenant: str, api: str, counted: bool, unconfirmed: int | None = None) -> Room:
         # the tenant's limits, made once per generation of the cache
         limits = await self.store.cache.get(keys.rate_limits(tenant), self._limits_of)
         limit = limits.get(api) or self._limit(api, {})
         now = time.time()
         window_start = int(now // limit.window) * limit.window
         window = keys.rate_window(tenant, api, limit.window, window_start)
-        if counted:
+        if counted and unconfirmed is not None:
+            count = await self.store.cache.incr_if_current(window, limit.window + 1, unconfirmed)
+        elif counted:
             count = await self.store.incr(window, ttl=limit.window + 1)
         else:
             count = int(await self.store.get(window) or 0)

@@ -56,6 +56,12 @@ class Store(ABC):
         """Add to a counter (0 when absent) and return it; `ttl` applies when the counter is created."""
 
     @abstractmethod
+    async def incr_if(self, key: str, ttl: float | None, guard: str, expected: int) -> tuple[int, int | None]:
+        """As `incr(key, 1, ttl)` while the counter `guard` holds `expected` (0 when absent), in one
+        step: the guard's value, and the count or None when the guard held another value (then
+        nothing was counted)."""
+
+    @abstractmethod
     async def keys(self, prefix: str) -> list[str]:
         """Keys starting with `prefix`, sorted."""
 
@@ -293,6 +299,10 @@ class MemoryStore(Store):
             value, expires = loads(raw) + amount, self._values[key][1]
         self._values[key] = (b"%d" % value, expires)  # an integer's JSON, without orjson's buffer
         return value
+
+    async def incr_if(self, key: str, ttl: float | None, guard: str, expected: int) -> tuple[int, int | None]:
+        held = loads(self._live(guard)) or 0
+        return held, (await self.incr(key, 1, ttl) if held == expected else None)
 
     async def keys(self, prefix: str) -> list[str]:
         live = [k for k in list(self._values) if k.startswith(prefix) and self._live(k) is not None]

@@ -38,14 +38,25 @@ MAX_CONNECTIONS = 50
 POOL_WAIT = 10.0
 
 # Only a counter this call created gets the ttl.
-INCR = """
+_COUNT = """
 local created = redis.call('EXISTS', KEYS[1]) == 0
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if created and ARGV[2] ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return value
 """
+INCR = _COUNT + "return value\n"
+# The guard's value, and the count (Lua's false: a nil reply) when the guard held another value.
+INCR_IF = (
+    """
+local held = tonumber(redis.call('GET', KEYS[2]) or '0')
+if held ~= tonumber(ARGV[3]) then
+  return {held, false}
+end
+"""
+    + _COUNT
+    + "return {held, value}\n"
+)
 
 APPEND = """
 local seq = redis.call('INCR', KEYS[2])
@@ -76,6 +87,7 @@ class RedisStore(Store):
         self._redis = client
         self._namespace = namespace
         self._incr = client.register_script(INCR)
+        self._incr_if = client.register_script(INCR_IF)
         self._append = client.register_script(APPEND)
         self._since = client.register_script(SINCE)
         self._batches: Batches[Command] = Batches(self._pipelined)
@@ -136,6 +148,12 @@ class RedisStore(Store):
             )
         )
 
+    async def incr_if(self, key: str, ttl: float | None, guard: str, expected: int) -> tuple[int, int | None]:
+        keys = [self._key(VALUE, key), self._key(VALUE, guard)]
+        args = [1, _milliseconds(ttl) or "", expected]
+        held, count = await self._queued(_script(self._incr_if, keys, args))
+        return held, count
+
     async def keys(self, prefix: str) -> list[str]:
         # A log always has its counter, even when max_len=0 left its list empty (and so absent).
         return sorted(await self._scan(prefix, VALUE + LOG_COUNTER))
@@ -187,7 +205,7 @@ class RedisStore(Store):
         replies = await self._send(commands)
         unknown = [index for index, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
         if unknown:  # a Redis restarted since: its scripts are gone, and those commands did not run
-            for script in (self._incr, self._append, self._since):
+            for script in (self._incr, self._incr_if, self._append, self._since):
                 await self._redis.script_load(script.script)
             for index, reply in zip(unknown, await self._send([commands[i] for i in unknown]), strict=True):
                 replies[index] = reply

@@ -139,18 +139,14 @@ class SqliteStore(Store):
             await self._write(delete)
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
-        def incr(db: sqlite3.Connection) -> int:
-            where = {
-                "key": key,
-                "amount": amount,
-                "raw": dumps(amount),
-                "expires": _expiry(ttl),
-                "now": time.time(),
-            }
-            (raw,) = db.execute(INCR, where).fetchone()
-            return loads(raw)
+        return await self._write(lambda db: _incr(db, key, amount, ttl))
 
-        return await self._write(incr)
+    async def incr_if(self, key: str, ttl: float | None, guard: str, expected: int) -> tuple[int, int | None]:
+        def incr_if(db: sqlite3.Connection) -> tuple[int, int | None]:
+            held = loads(_live_value(db, guard)) or 0
+            return held, (_incr(db, key, 1, ttl) if held == expected else None)
+
+        return await self._write(incr_if)
 
     async def keys(self, prefix: str) -> list[str]:
         sql = (
@@ -314,6 +310,12 @@ def _live_value(db: sqlite3.Connection, key: str) -> bytes | None:
         f"SELECT value FROM kv WHERE key = :key AND {LIVE}", {"key": key, "now": time.time()}
     ).fetchone()
     return None if row is None else row[0]
+
+
+def _incr(db: sqlite3.Connection, key: str, amount: int, ttl: float | None) -> int:
+    where = {"key": key, "amount": amount, "raw": dumps(amount), "expires": _expiry(ttl), "now": time.time()}
+    (raw,) = db.execute(INCR, where).fetchone()
+    return loads(raw)
 
 
 def _put(db: sqlite3.Connection, key: str, raw: bytes, expires: float | None) -> None:
