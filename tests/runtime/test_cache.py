@@ -88,6 +88,42 @@ def test_a_change_through_one_process_holds_on_the_other_at_its_next_request(two
     assert other.get(REFERENCES, headers=key).status_code == 401
 
 
+def test_a_request_judged_on_what_a_process_kept_before_a_change_is_judged_again_and_counted_once(
+    two_processes,
+):
+    one, other = two_processes
+    tenant = one.post("/__sandbox/tenants", json={"name": "counted"}).json()
+    tid, key = tenant["id"], nbb_key(tenant)
+    limits = f"/__sandbox/tenants/{tid}/rate-limits"
+    one.put(limits, json={"nbb-cbso": {"requests": 500, "window": 86400}})  # one window for the test
+    first = other.get(REFERENCES, headers=key)  # its first request: nothing kept yet
+    assert (first.headers["ratelimit-limit"], first.headers["ratelimit-remaining"]) == ("500", "499")
+
+    one.put(limits, json={"nbb-cbso": {"requests": 100}})
+    # judged first on the kept limit of 500, then on 100; counted once, in the same window
+    again = other.get(REFERENCES, headers=key)
+    assert (again.headers["ratelimit-limit"], again.headers["ratelimit-remaining"]) == ("100", "98")
+    assert again.content == first.content
+    assert one.get(REFERENCES, headers=key).headers["ratelimit-remaining"] == "97"
+    entries = one.get("/__sandbox/journal", params={"tenant": tid}).json()["entries"]
+    assert [entry["status"] for entry in entries] == [200, 200, 200]
+
+
+def test_a_credential_added_through_one_process_opens_the_other_though_it_kept_none(two_processes):
+    one, other = two_processes
+    tenant = one.post("/__sandbox/tenants", json={"name": "added"}).json()
+    key = {"NBB-CBSO-Subscription-Key": "added-later"}
+    refused = other.get(REFERENCES, headers=key)
+    assert refused.status_code == 401  # and the process keeps that the key opens nothing
+    register = one.app.state.services.tenants.register_credential
+    one.portal.call(register, "nbb-cbso", "authenticKey", "added-later", tenant["id"])
+    # refused on what it kept, then judged again on what the store holds
+    answer = other.get(REFERENCES, headers=key)
+    assert answer.status_code == 200 and answer.headers["ratelimit-remaining"] == "1199"
+    entries = other.get("/__sandbox/journal", params={"tenant": tenant["id"]}).json()["entries"]
+    assert [(entry["status"], entry["path"]) for entry in entries] == [(200, REFERENCES)]
+
+
 def test_the_journal_read_right_after_a_request_holds_it(two_processes):
     one, other = two_processes
     tenant = one.post("/__sandbox/tenants", json={"name": "journaled"}).json()

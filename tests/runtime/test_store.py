@@ -238,6 +238,32 @@ def test_incr_ttl_applies_only_when_the_counter_is_created(on_store: OnStore) ->
     on_store(scenario)
 
 
+def test_incr_if_counts_only_while_the_guard_holds_what_is_expected(on_store: OnStore) -> None:
+    async def scenario(store: Store) -> None:
+        # an absent guard holds 0; a guard that no counter ever holds (-1) never lets it count
+        assert await store.incr_if("window", SHORT_TTL, "generation", 0) == (0, 1)
+        assert await store.incr_if("window", 60, "generation", -1) == (0, None)
+        assert await store.incr("generation", 3) == 3
+        assert await store.incr_if("window", 60, "generation", 0) == (3, None)
+        assert await store.get("window") == 1  # refused calls counted nothing
+        assert await store.incr_if("window", 60, "generation", 3) == (3, 2)
+        await asyncio.sleep(PAST_SHORT_TTL)  # the ttl of the call that created the counter
+        assert await store.get("window") is None
+        assert await store.incr_if("window", SHORT_TTL, "generation", 3) == (3, 1)
+        assert await store.get("generation") == 3  # the guard is only read
+
+    on_store(scenario)
+
+
+def test_concurrent_guarded_increments_are_all_counted(on_store: OnStore) -> None:
+    async def scenario(store: Store) -> tuple[list, int]:
+        await store.set("generation", 7)
+        results = await asyncio.gather(*(store.incr_if("hits", None, "generation", 7) for _ in range(50)))
+        return sorted(results), await store.get("hits")
+
+    assert on_store(scenario) == ([(7, n) for n in range(1, 51)], 50)
+
+
 def test_concurrent_increments_are_all_counted(on_store: OnStore) -> None:
     async def scenario(store: Store) -> tuple[list[int], int]:
         results = await asyncio.gather(*(store.incr("hits") for _ in range(100)))
