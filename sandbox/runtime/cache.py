@@ -47,7 +47,8 @@ class StoreCache:
         self.answer_budget = answer_budget
 
     async def refresh(self) -> None:
-        """Before a request: forget what an older generation kept."""
+        """Before a request that no API serves (the control plane, the console): forget what an
+        older generation kept."""
         self._adopt(await self.store.get(keys.GENERATION) or 0)
 
     async def confirm(self, seen: int) -> None:
