@@ -23,7 +23,9 @@ Starts, on 127.0.0.1, each server (timing its cold start while nothing else runs
 
 then drives them in turn with wrk at a fixed concurrency, round after round, so that whatever else
 the machine does weighs on all of them alike. It prints requests/s, p50 and p99 latency, cold
-start to the first 200, peak RSS and the ratios of the sandbox to each Prism mode. Needs the
+start to the first 200, peak RSS, the CPU time the hypervisor took for other guests during the
+runs (steal: on a shared virtual machine, what makes one run differ from the next) and the ratios
+of the sandbox to each Prism mode. Needs the
 project's virtual environment, wrk (Debian: `apt-get install wrk`) and Prism (`npm install
 --prefix bench`: the version bench/package.json pins).
 """
@@ -74,6 +76,7 @@ class Run:
     requests: int
     non_2xx: int
     socket_errors: int
+    steal_pct: float  # of the machine's CPU time during the run, taken by the hypervisor for others
 
 
 @dataclass
@@ -101,6 +104,13 @@ def free_port() -> int:
 
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_times() -> tuple[int, int]:
+    """The machine's CPU time so far, and the part of it the hypervisor gave to other guests
+    (steal), in clock ticks: on a shared virtual machine, what makes one run differ from the next."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(ticks), ticks[7]
 
 
 def _status_kb(pid: int, key: str) -> int:
@@ -225,7 +235,10 @@ class Target:
 
 
 def run_once(args: argparse.Namespace, target: Target) -> None:
+    before = cpu_times()
     result = wrk(args, target.url, args.duration)
+    after = cpu_times()
+    elapsed = (after[0] - before[0]) or 1
     target.row.runs.append(
         Run(
             rps=result["requests"] / result["seconds"],
@@ -234,6 +247,7 @@ def run_once(args: argparse.Namespace, target: Target) -> None:
             requests=result["requests"],
             non_2xx=result["non_2xx_3xx"],
             socket_errors=result["socket_errors"],
+            steal_pct=100 * (after[1] - before[1]) / elapsed,
         )
     )
 
@@ -454,7 +468,14 @@ def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
                 server.stop()
 
 
-COLUMNS = (("req/s", 8), ("p50 ms", 8), ("p99 ms", 8), ("cold start s", 13), ("peak RSS MB", 12))
+COLUMNS = (
+    ("req/s", 8),
+    ("p50 ms", 8),
+    ("p99 ms", 8),
+    ("cold start s", 13),
+    ("peak RSS MB", 12),
+    ("steal %", 8),
+)
 
 
 def table(rows: list[Row]) -> str:
@@ -469,6 +490,7 @@ def table(rows: list[Row]) -> str:
             f"{row.median('p99_ms'):.2f}",
             cold,
             f"{row.peak_rss_mb:.0f}",
+            f"{row.median('steal_pct'):.0f}",
         )
         cells = "".join(f" {value:>{width}}" for value, (_, width) in zip(values, COLUMNS, strict=True))
         lines.append(f"{row.name:<36}{cells} {row.body_bytes:>7} {row.errors:>7}")
