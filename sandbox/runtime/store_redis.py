@@ -8,9 +8,10 @@ trimming leaves alone. Each method is one atomic command or Lua script; `update`
 transaction (WATCH/MULTI/EXEC).
 
 A round trip costs the client far more than the command: the commands of one method call each
-(get, set, add, take, incr, append) that queue up while one pipeline is on the wire go together in
+(get, set, add, take, incr, incr_if, append) that queue up while one pipeline is on the wire go together in
 the next (not a transaction: each command stays atomic on its own, in the order sent), packed by
-hiredis and written and read without redis-py's pipeline object.
+hiredis and written and read on a connection the batches keep for themselves, without redis-py's
+pipeline object.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ class RedisStore(Store):
 
     async def _send(self, commands: list[Command]) -> list[Any]:
         """Each command's reply, or the error Redis answered it with, in order. Written and read
-        on a connection of the pool without redis-py's pipeline (its per-command bookkeeping cost
+        on the batches' own connection without redis-py's pipeline (its per-command bookkeeping cost
         more than the round trip); as that pipeline did, a batch whose connection failed is sent
         once more on a new one."""
         try:
