@@ -23,7 +23,7 @@ class Store(ABC):
     """Every method is atomic on its own; `ttl` is in seconds of real time."""
 
     # other processes may write it: what a process keeps of it must be checked against its
-    # generation before each request (see StoreCache)
+    # generation before a request counts, answers or writes anything (see StoreCache)
     shared = True
 
     @abstractmethod

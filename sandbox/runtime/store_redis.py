@@ -3,15 +3,14 @@
 Every key lives under a namespace (`sbx:` unless told otherwise), so the sandbox can share a Redis
 with other programs: `sbx:v:<key>` holds a value or counter (a JSON string, so INCRBY works on it),
 `sbx:l:<key>` a log (a list of "seq|json", or "seq|" and a recipe, see `Recipe`) and `sbx:n:<key>`
-that log's sequence counter, which
-trimming leaves alone. Each method is one atomic command or Lua script; `update` is an optimistic
-transaction (WATCH/MULTI/EXEC).
+that log's sequence counter, which trimming leaves alone. Each method is one atomic command or Lua
+script; `update` is an optimistic transaction (WATCH/MULTI/EXEC).
 
 A round trip costs the client far more than the command: the commands of one method call each
-(get, set, add, take, incr, incr_if, append) that queue up while one pipeline is on the wire go together in
-the next (not a transaction: each command stays atomic on its own, in the order sent), packed by
-hiredis and written and read on a connection the batches keep for themselves, without redis-py's
-pipeline object.
+(get, set, add, take, incr, incr_if, append) that queue up while one pipeline is on the wire go
+together in the next (not a transaction: each command stays atomic on its own, in the order sent),
+packed by hiredis and written and read on a connection the batches keep for themselves, without
+redis-py's pipeline object.
 """
 
 from __future__ import annotations

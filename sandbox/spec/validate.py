@@ -58,8 +58,8 @@ _STRING_RULES = frozenset({"type", "pattern", "format", "minLength", "maxLength"
 def string_check(schema: Any) -> Callable[[Any], bool] | None:
     """For a flat string schema (type, pattern, format, lengths, enum), the same yes or no as
     jsonschema's validator with the specs' formats (`SchemaValidator`) gives, without its per-call
-    overhead; None for any other schema. An
-    `anyOf` of such schemas (a header that may also be empty) is judged branch by branch."""
+    overhead; None for any other schema. An `anyOf` of such schemas (a header that may also be
+    empty) is judged branch by branch."""
     if isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"anyOf"} and schema["anyOf"]:
         branches = [string_check(branch) for branch in schema["anyOf"]]
         if not all(branches):
