@@ -10,6 +10,9 @@ from sandbox.spec.operations import Operation
 
 _TEMPLATE_PART = re.compile(r"\{([^{}/]+)\}")
 
+# Matches to an operation kept per router: a client asks the same few paths again and again
+KNOWN_PATHS = 256
+
 
 class Match(NamedTuple):
     operation: Operation | None
@@ -51,6 +54,8 @@ class Router:
             f"(?P<t{index}>{self._compile(path, f't{index}')})" for index, (path, _) in enumerate(ordered)
         )
         self._regex = re.compile("|".join(alternatives)) if ordered else None
+        # (method, path) -> the match found; a match is read, never changed, where it goes
+        self._known: dict[tuple[str, str], Match] = {}
 
     @staticmethod
     def _compile(template: str, prefix: str = "") -> str:
@@ -63,10 +68,16 @@ class Router:
         return pattern + re.escape(template[last:])
 
     def match(self, method: str, path: str) -> Match:
-        found = self._match(method, path)
-        if found.allowed or not self.optional_trailing_slash or path == "/":
-            return found
-        return self._match(method, path[:-1] if path.endswith("/") else path + "/")
+        found = self._known.get((method, path))
+        if found is None:
+            found = self._match(method, path)
+            if not found.allowed and self.optional_trailing_slash and path != "/":
+                found = self._match(method, path[:-1] if path.endswith("/") else path + "/")
+            if found.operation is not None:
+                if len(self._known) >= KNOWN_PATHS:
+                    self._known.clear()
+                self._known[method, path] = found
+        return found
 
     def _match(self, method: str, path: str) -> Match:
         methods = self._literal.get(path)

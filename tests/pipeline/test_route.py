@@ -43,3 +43,22 @@ def test_an_optional_trailing_slash_matches_both_forms_and_a_strict_one_does_not
         assert (match.operation.operation_id, match.path_params) == ("getStatement", {"number": "42"})
     assert strict.match("GET", "/accounts/42/statement/").operation is None
     assert optional.match("GET", "/nowhere/").allowed == ()
+
+
+def test_a_path_asked_again_gets_the_match_kept_and_the_kept_matches_stay_bounded(ledger, monkeypatch):
+    from sandbox.spec import router as router_module
+    from sandbox.spec.router import Router
+
+    monkeypatch.setattr(router_module, "KNOWN_PATHS", 3)
+    optional = Router(ledger.app.state.services.api("ledger").operations, optional_trailing_slash=True)
+    first = optional.match("GET", "/accounts/42/statement/")
+    assert optional.match("GET", "/accounts/42/statement/") is first
+    # the same path by another method is matched on its own: a 405's Allow, not the GET's operation
+    refused = optional.match("DELETE", "/accounts/42/statement/")
+    assert (refused.operation, refused.allowed) == (None, ("GET",))
+    assert optional.match("GET", "/nowhere").allowed == ()
+    assert ("GET", "/nowhere") not in optional._known  # only paths that reach an operation are kept
+    for number in range(10):
+        match = optional.match("GET", f"/accounts/{number}/statement")
+        assert match.path_params == {"number": str(number)}
+        assert len(optional._known) <= 3
