@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -76,6 +77,11 @@ class Run:
     non_2xx: int
     socket_errors: int
     steal_pct: float  # of the machine's CPU time during the run, taken by the hypervisor for others
+    # CPU time a request took (user and system, µs): of the server's processes (and of its Redis),
+    # and of wrk. What the hypervisor took is not in them: they move far less from run to run than
+    # the rate does, and tell how many of the machine's cores a rate needs.
+    server_cpu_us: float = 0.0
+    client_cpu_us: float = 0.0
 
 
 @dataclass
@@ -110,6 +116,18 @@ def cpu_times() -> tuple[int, int]:
     (steal), in clock ticks: on a shared virtual machine, what makes one run differ from the next."""
     ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
     return sum(ticks), ticks[7]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (what the hypervisor took is not in it)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU time of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _status_kb(pid: int, key: str) -> int:
@@ -165,6 +183,10 @@ class Server:
     def peak_rss_mb(self) -> float:
         """Of the largest process: with workers, of one worker."""
         return max(_status_kb(pid, "VmHWM") for pid in self.pids()) / 1024
+
+    def cpu_seconds(self) -> float:
+        """The CPU time of the server's processes so far (with workers, of them all)."""
+        return sum(process_cpu_seconds(pid) for pid in self.pids())
 
     def pids(self) -> list[int]:
         """The server's process and its children (uvicorn's worker processes)."""
@@ -231,13 +253,19 @@ class Target:
     server: Server
     url: str
     base: str = ""  # the sandbox's address, for its control plane
+    store: Server | None = None  # the Redis it keeps its state in, whose CPU time is the request's too
+
+    def cpu_seconds(self) -> float:
+        return self.server.cpu_seconds() + (self.store.cpu_seconds() if self.store else 0.0)
 
 
 def run_once(args: argparse.Namespace, target: Target) -> None:
-    before = cpu_times()
-    result = wrk(args, target.url, args.duration)
+    before, server, client = cpu_times(), target.cpu_seconds(), children_cpu_seconds()
+    result = wrk(args, target.url, args.duration)  # wrk has ended and been waited for
     after = cpu_times()
+    server, client = target.cpu_seconds() - server, children_cpu_seconds() - client
     elapsed = (after[0] - before[0]) or 1
+    requests = result["requests"] or 1
     target.row.runs.append(
         Run(
             rps=result["requests"] / result["seconds"],
@@ -247,6 +275,8 @@ def run_once(args: argparse.Namespace, target: Target) -> None:
             non_2xx=result["non_2xx_3xx"],
             socket_errors=result["socket_errors"],
             steal_pct=100 * (after[1] - before[1]) / elapsed,
+            server_cpu_us=server / requests * 1e6,
+            client_cpu_us=client / requests * 1e6,
         )
     )
 
@@ -358,10 +388,11 @@ def grow_world(args: argparse.Namespace, target: Target, notes: list[str]) -> No
         notes.append("INVALID: the world-growing run had errors")
 
 
-def store_url(store: str, scratch: Path, redis_servers: list[Server]) -> str:
-    """The URL of a fresh store of that kind: an SQLite file in `scratch`, or a Redis of its own."""
+def store_url(store: str, scratch: Path, redis_servers: list[Server]) -> tuple[str, Server | None]:
+    """The URL of a fresh store of that kind: an SQLite file in `scratch`, or a Redis of its own
+    (with its server)."""
     if store == "sqlite":
-        return f"sqlite:///{scratch / 'sandbox.db'}"
+        return f"sqlite:///{scratch / 'sandbox.db'}", None
     port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
     server = Server(command, "")
@@ -373,7 +404,7 @@ def store_url(store: str, scratch: Path, redis_servers: list[Server]) -> str:
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex((HOST, port)) == 0:
-                return f"redis://{HOST}:{port}/0"
+                return f"redis://{HOST}:{port}/0", server
         time.sleep(0.05)
     raise SystemExit("redis-server did not start")
 
@@ -422,14 +453,17 @@ def bench(args: argparse.Namespace, rows: list[Row], notes: list[str]) -> None:
                 )
                 targets.append(start_sandbox(args, BASELINE, notes, root=args.baseline))
             for store in args.stores:
-                url = store_url(store, Path(scratch), redis_servers)
+                url, store_server = store_url(store, Path(scratch), redis_servers)
                 print(f"starting the sandbox on the {store} store ...", flush=True)
-                targets.append(start_sandbox(args, f"sandbox, {store} store", notes, timed=False, store=url))
+                on_store = [start_sandbox(args, f"sandbox, {store} store", notes, timed=False, store=url)]
                 if args.workers > 1:
                     name = f"sandbox, {store} store, {args.workers} workers"
-                    targets.append(
+                    on_store.append(
                         start_sandbox(args, name, notes, timed=False, store=url, workers=args.workers)
                     )
+                for target in on_store:
+                    target.store = store_server
+                targets += on_store
             if args.world:
                 grown = start_sandbox(args, "sandbox, world grown, journal full", notes, timed=False)
                 targets.append(grown)
@@ -474,6 +508,8 @@ COLUMNS = (
     ("cold start s", 13),
     ("peak RSS MB", 12),
     ("steal %", 8),
+    ("CPU µs/req", 11),
+    ("wrk µs/req", 11),
 )
 
 
@@ -490,6 +526,8 @@ def table(rows: list[Row]) -> str:
             cold,
             f"{row.peak_rss_mb:.0f}",
             f"{row.median('steal_pct'):.0f}",
+            f"{row.median('server_cpu_us'):.0f}",
+            f"{row.median('client_cpu_us'):.0f}",
         )
         cells = "".join(f" {value:>{width}}" for value, (_, width) in zip(values, COLUMNS, strict=True))
         lines.append(f"{row.name:<36}{cells} {row.body_bytes:>7} {row.errors:>7}")
