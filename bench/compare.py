@@ -556,6 +556,7 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
         return []
     rps = sandbox.median("rps")
     checks = []
+    needs: list[str] = []  # what each target's rate would take of the machine
     if prism is not None:
         throughput = rps / prism.median("rps")
         p99 = sandbox.median("p99_ms") / prism.median("p99_ms")
@@ -579,6 +580,13 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
             checks.append(
                 (f"{args.workers} workers on {store} >= {goal:.2f}x one process ({gain:.2f}x)", gain >= goal)
             )
+            # what that rate would take of the machine, at the CPU time a request took in this run
+            per_request = many.median("server_cpu_us") + many.median("client_cpu_us")
+            cores = goal * one.median("rps") * per_request / 1e6
+            needs.append(
+                f"       ({goal:.2f}x one process on {store} would need {cores:.2f} of the machine's "
+                f"{os.cpu_count()} cores for the workers{' and Redis' if store == 'redis' else ''} and wrk)"
+            )
     p99 = sandbox.median("p99_ms")
     # Little's law: wrk's connections each wait for their answer, so the mean latency is
     # connections / throughput, a floor under the p99 that only more throughput lowers
@@ -594,6 +602,18 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
     if bare is not None and many_bare is not None:
         ceiling = many_bare.median("rps") / bare.median("rps")
         lines.append(f"       (the ceiling of the workers' gain: the bare route's is {ceiling:.2f}x)")
+    lines += needs
+    # CPU time a request took, which what the hypervisor took does not move: Prism's runs on more
+    # than one thread (V8's compiler and collector), so its rate is not its cost alone
+    cost = sandbox.median("server_cpu_us")
+    for name in ("Prism static", *(f"sandbox, {store} store" for store in args.stores if store != "memory")):
+        row = by_name.get(name)
+        if row is not None and cost:
+            other = row.median("server_cpu_us")
+            lines.append(
+                f"       (CPU time a request: {name} {other:,.0f} µs, the sandbox on the memory store "
+                f"{cost:,.0f} µs: {other / cost:.2f}x)"
+            )
     return lines
 
 
