@@ -26,8 +26,9 @@ the machine does weighs on all of them alike. It prints requests/s, p50 and p99 
 start to the first 200, peak RSS, the CPU time the hypervisor took for other guests during the
 runs (steal: on a shared virtual machine, what makes one run differ from the next), the CPU time a
 request took of each server (with its Redis) and of wrk, which the steal does not move, and the
-ratios of the sandbox to each Prism mode. Needs the project's virtual environment, wrk (Debian: `apt-get
-install wrk`) and Prism (`npm install --prefix bench`: the version bench/package.json pins).
+ratios of the sandbox to each Prism mode. Needs the project's virtual environment, wrk (Debian:
+`apt-get install wrk`) and Prism (`npm install --prefix bench`: the version bench/package.json
+pins).
 """
 
 from __future__ import annotations
@@ -604,8 +605,8 @@ def targets(rows: list[Row], args: argparse.Namespace) -> list[str]:
         ceiling = many_bare.median("rps") / bare.median("rps")
         lines.append(f"       (the ceiling of the workers' gain: the bare route's is {ceiling:.2f}x)")
     lines += needs
-    # CPU time a request took, which what the hypervisor took does not move: Prism's runs on more
-    # than one thread (V8's compiler and collector), so its rate is not its cost alone
+    # CPU time a request took, which what the hypervisor took does not move: Prism's process runs
+    # several threads and can use a second core, so its rate is not its cost alone
     cost = sandbox.median("server_cpu_us")
     for name in ("Prism static", *(f"sandbox, {store} store" for store in args.stores if store != "memory")):
         row = by_name.get(name)
