@@ -25,7 +25,7 @@ then drives them in turn with wrk at a fixed concurrency, round after round, so 
 the machine does weighs on all of them alike. It prints requests/s, p50 and p99 latency, cold
 start to the first 200, peak RSS, the CPU time the hypervisor took for other guests during the
 runs (steal: on a shared virtual machine, what makes one run differ from the next), the CPU time a
-request took of each server (with its Redis) and of wrk, which the steal does not move, and the
+request took of each server (with its Redis) and of wrk, which the steal moves far less, and the
 ratios of the sandbox to each Prism mode. Needs the project's virtual environment, wrk (Debian:
 `apt-get install wrk`) and Prism (`npm install --prefix bench`: the version bench/package.json
 pins).
