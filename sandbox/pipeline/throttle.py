@@ -17,8 +17,7 @@ async def take(
 ) -> Room | None:
     if not api.rate_limited:
         return None
-    if op.uncounted:
-        await confirm(services, exchange)
+    if op.uncounted:  # the pipeline confirms what the process kept right after
         return await services.rate_limits.peek(tenant, api.name)
     # the count is taken in the same step as the store confirms what the process kept
     unconfirmed, exchange.unconfirmed = exchange.unconfirmed, None
