@@ -47,7 +47,7 @@ def test_two_processes_serve_one_tenant_consistently(two_servers):
     assert one.get("/ledger/accounts", headers=key).status_code == 200  # the one use was spent on the other
 
     # rate-limit counters are shared
-    one.put(f"/__sandbox/tenants/{tid}/rate-limits", json={"ledger": {"requests": 2, "window": 3600}})
+    one.put(f"/__sandbox/tenants/{tid}/rate-limits", json={"ledger": {"requests": 2, "window": 86400}})
     assert one.get("/ledger/accounts", headers=key).status_code == 200
     assert other.get("/ledger/accounts", headers=key).headers["ratelimit-remaining"] == "0"
     assert one.get("/ledger/accounts", headers=key).status_code == 429
@@ -91,7 +91,7 @@ def test_workers_on_one_port_keep_a_tenants_limits_journal_and_clock_exact(store
             tenant = control.post("/__sandbox/tenants", json={"name": "workers"}).json()
             tid = tenant["id"]
             key = {"X-Ledger-Key": tenant["credentials"]["ledger"]["ledgerKey"]["secret"]}
-            limit = {"ledger": {"requests": 12, "window": 3600}}
+            limit = {"ledger": {"requests": 12, "window": 86400}}  # one window for the test
             control.put(f"/__sandbox/tenants/{tid}/rate-limits", json=limit)
             control.put(
                 f"/__sandbox/tenants/{tid}/clock", json={"now": "2031-02-03T04:05:06Z", "frozen": True}
